@@ -1,0 +1,246 @@
+"""From a read plan to its tasks: the EXTRACTION.md contract.
+
+Tasks come from three places: the numbered or dashed targets under "MỤC TIÊU …
+CỤ THỂ" / "Chỉ tiêu"; the duty lines under "TỔ CHỨC THỰC HIỆN", led by the unit
+whose heading they sit under (or who opens the line); and every row of a task
+table. Purpose, general "nhiệm vụ và giải pháp" prose, recipients and the
+signature block are not tasks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from plans.layout import lay_out
+from plans.metadata import read_header
+from plans.model import Document, ExtractedPlan, ExtractedTask, Paragraph, Table, TimeKind, Timeframe
+from plans.outline import Entry, Mark, Part, nests_under, outline, part_of
+from plans.tables import table_tasks
+from plans.text import fold
+from plans.timeframes import parse_timeframe, scan_timeframe
+from plans.units import leading_units, split_units, starts_unit
+
+_CLOSING = (
+    "tren day la",
+    "trong qua trinh",
+    "qua trinh trien khai",
+    "noi nhan",
+    "t/m ",
+    "tm.",
+    "k/t",
+    "bi thu",
+    "pho bi thu",
+    "luu ",
+)
+_EVENT_VERBS = ("to chuc", "thanh lap", "ban hanh", "bien soan", "hoan thanh", "so ket", "tong ket")
+_ONGOING = ("duy tri", "thuong xuyen", "hang nam", "tiep tuc", "moi nam")
+_TARGET = re.compile(
+    r"((?:trên|từ|ít nhất|phấn đấu|đạt)?\s*\d+(?:[,.]\d+)?\s*%[^;.]*|ít nhất\s+\d+[^;.]*|\b0\d\s+\w[^;.]*)",
+    re.IGNORECASE,
+)
+
+
+def extract_plan(document: Document) -> ExtractedPlan:
+    """Extract the plan header and every task of ``document``."""
+    laid = lay_out(document)
+    paragraphs = [b.text for b in laid.blocks if isinstance(b, Paragraph)]
+    header = read_header(paragraphs)
+    walker = _Walker()
+    tasks: list[ExtractedTask] = []
+    pending: list[str] = []
+    appendix = 0
+    for block in laid.blocks:
+        if isinstance(block, Paragraph):
+            pending.append(block.text)
+            continue
+        tasks.extend(walker.walk(pending))
+        pending = []
+        found = table_tasks(block, appendix + 1)
+        appendix += bool(found)
+        tasks.extend(found)
+        walker.after_table(block)
+    tasks.extend(walker.walk(pending))
+    period = header.period or _period_of(tasks)
+    return ExtractedPlan(header.title, header.number, header.issuer, period, tasks)
+
+
+def _period_of(tasks: Sequence[ExtractedTask]) -> tuple[int, int] | None:
+    years = [d.year for t in tasks for d in (t.when.due, t.when.start) if d is not None]
+    return (min(years), max(years)) if years else None
+
+
+@dataclass
+class _Scope:
+    depth: int
+    part: Part | None
+    label: str
+    units: list[str] = field(default_factory=list)
+    when: Timeframe | None = None
+
+
+class _Walker:
+    """Walks the outline of the running text, section by section."""
+
+    def __init__(self) -> None:
+        self.scopes: list[_Scope] = [_Scope(-1, Part.PREAMBLE, "")]
+        self.section = ""
+        self.last_target: ExtractedTask | None = None
+
+    @property
+    def part(self) -> Part:
+        return next(s.part for s in reversed(self.scopes) if s.part is not None)
+
+    @property
+    def units(self) -> list[str]:
+        return next((s.units for s in reversed(self.scopes) if s.units), [])
+
+    @property
+    def heading_time(self) -> Timeframe | None:
+        return next((s.when for s in reversed(self.scopes) if s.when), None)
+
+    def ref(self, label: str = "") -> str:
+        labels = [s.label for s in self.scopes if s.depth > 0 and s.label]
+        last = label or (labels[-1] if labels else "")
+        return ".".join(p for p in (self.section, last) if p)
+
+    def after_table(self, table: Table) -> None:
+        """A task table ends the signature block of the plan it follows."""
+        if self.part is Part.END:
+            self.scopes = [_Scope(-1, Part.PREAMBLE, "")]
+
+    def walk(self, paragraphs: Sequence[str]) -> list[ExtractedTask]:
+        entries = outline(paragraphs)
+        tasks: list[ExtractedTask] = []
+        for i, entry in enumerate(entries):
+            nxt = entries[i + 1] if i + 1 < len(entries) else None
+            tasks.extend(self._step(entry, nxt))
+        return tasks
+
+    def _step(self, entry: Entry, nxt: Entry | None) -> list[ExtractedTask]:
+        folded = fold(entry.text)
+        if folded.startswith("noi nhan"):
+            self.scopes = [_Scope(-1, Part.END, "")]
+            return []
+        if self.part is Part.END or folded.startswith(_CLOSING):
+            return []
+        if entry.mark is Mark.ROMAN:
+            self._open_section(entry)
+            return []
+        if entry.mark is Mark.NUMBER:
+            return self._numbered(entry, nxt)
+        if self.part is Part.TARGETS:
+            return self._target_line(entry)
+        if self.part is Part.DUTIES:
+            return self._duty_line(entry.text)
+        return []
+
+    def _open_section(self, entry: Entry) -> None:
+        part = part_of(entry.text) or Part.PROSE
+        self.section = entry.label
+        self.scopes = [_Scope(-1, Part.PREAMBLE, ""), _Scope(0, part, "", when=_heading_time(entry))]
+        self.last_target = None
+
+    def _push(self, scope: _Scope) -> None:
+        while self.scopes[-1].depth >= scope.depth:
+            self.scopes.pop()
+        self.scopes.append(scope)
+
+    def _numbered(self, entry: Entry, nxt: Entry | None) -> list[ExtractedTask]:
+        titled = part_of(entry.text)
+        in_targets = self.part is Part.TARGETS and titled is None
+        heading = nests_under(entry, nxt, text_counts=not in_targets) or titled is not None
+        if self.part is Part.DUTIES and titled is None:
+            return self._unit_heading(entry, nxt)
+        if heading:
+            self._push(_Scope(entry.depth, titled, entry.label, when=_heading_time(entry)))
+            self.last_target = None
+            return []
+        self._push(_Scope(entry.depth, None, entry.label))
+        if self.part is Part.TARGETS:
+            return self._target_line(entry)
+        return []
+
+    def _unit_heading(self, entry: Entry, nxt: Entry | None) -> list[ExtractedTask]:
+        title = entry.text.strip().rstrip(".:;")
+        before, colon, after = title.partition(":")
+        grouping = nxt is not None and nxt.mark is Mark.NUMBER and nxt.depth > entry.depth
+        if colon and _names_units(before):
+            units, duty = split_units(before), after.strip(" -")
+        else:
+            units, rest = leading_units(title)
+            ends_heading = grouping or entry.text.rstrip().endswith(":")
+            duty = entry.text if units and len(rest.split()) >= 3 and not ends_heading else ""
+            if not duty and len(title.split()) <= 14 and (units or starts_unit(title)):
+                units = split_units(title)
+        scope_units = units or ([] if duty else self.units)
+        self._push(_Scope(entry.depth, None, entry.label, units=scope_units))
+        if duty:
+            return [self._duty(duty, units)]
+        if not units and not grouping:
+            return self._duty_line(entry.text)
+        return []
+
+    def _duty_line(self, text: str) -> list[ExtractedTask]:
+        before, colon, after = text.partition(":")
+        if colon and after.strip() and _names_units(before):
+            return [self._duty(after.strip(" -"), split_units(before))]
+        named, rest = leading_units(text)
+        if named and fold(text).startswith(("yeu cau", "giao", "de nghi")):
+            return [self._duty(text, named)]
+        if self.units:
+            return [self._duty(text, self.units)]
+        if named and len(rest.split()) >= 3:
+            return [self._duty(text, named)]
+        return []
+
+    def _duty(self, content: str, lead: list[str]) -> ExtractedTask:
+        when = scan_timeframe(content) or Timeframe("", TimeKind.CONTINUOUS)
+        return ExtractedTask(self.ref(), content, list(lead), [], when, origin="duty")
+
+    def _target_line(self, entry: Entry) -> list[ExtractedTask]:
+        if entry.mark is Mark.TEXT:
+            if self.last_target is not None:
+                self.last_target.content = f"{self.last_target.content} {entry.text}"
+            return []
+        ref = self.ref(entry.label if entry.mark is Mark.NUMBER else "")
+        task = ExtractedTask(
+            ref, entry.text, [], [], self._target_time(entry.text), _target(entry.text), "target"
+        )
+        self.last_target = task
+        return [task]
+
+    def _target_time(self, content: str) -> Timeframe:
+        found = scan_timeframe(content)
+        if found is not None and found.kind is not TimeKind.CONTINUOUS:
+            return found
+        if self.heading_time is not None:
+            return self.heading_time
+        if found is not None:
+            return found
+        folded = fold(content)
+        if folded.startswith(_EVENT_VERBS) and not any(w in folded for w in _ONGOING):
+            return Timeframe("", TimeKind.UNSPECIFIED)
+        return Timeframe("", TimeKind.CONTINUOUS)
+
+
+def _names_units(text: str) -> bool:
+    """True when ``text`` is nothing but a list of units ("Ban Tuyên giáo, Văn phòng")."""
+    if len(text.split()) > 16 or not starts_unit(text):
+        return False
+    units, rest = leading_units(text)
+    return bool(units) and not rest.strip(" .,;")
+
+
+def _heading_time(entry: Entry) -> Timeframe | None:
+    title = entry.text.split(":")[0]
+    found = parse_timeframe(title)
+    if found.kind is TimeKind.ONCE or (found.kind is TimeKind.CONTINUOUS and found.due):
+        return found
+    return None
+
+
+def _target(content: str) -> str | None:
+    m = _TARGET.search(content)
+    return m.group(1).strip(" ,") if m else None

@@ -1,0 +1,230 @@
+"""Recover a plan's layout from its lines: tables and logical paragraphs.
+
+Text pulled out of Word keeps table cells as tabs — either one row per line
+with tab-separated cells, or one cell per tab-led line with blank lines between
+rows — and hard-wraps long paragraphs. This module turns such lines back into
+:class:`Table` blocks and whole paragraphs, so the extractor sees the same
+shape whether the plan came as ``.txt`` or ``.docx``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from plans.model import Block, Document, Paragraph, Table
+from plans.text import fold
+
+HEADER_WORDS = (
+    "noi dung",
+    "nhiem vu",
+    "cong viec",
+    "chu tri",
+    "phu trach",
+    "phoi hop",
+    "thoi gian",
+    "thoi han",
+    "tien do",
+    "san pham",
+    "ket qua",
+    "chi tieu",
+    "stt",
+    "so thu tu",
+    "don vi",
+    "co quan",
+    "ghi chu",
+)
+_MARKER = re.compile(
+    r"^(?:[-+•*–]\s*|\(?\d{1,2}\)|\d{1,2}(?:\.\d{1,2})*\.?\s|[a-zđ]\)\s|[IVXL]{1,5}\s*[.\-–/]\s)"
+)
+_SENTENCE_END = (".", ";", ":", "!", "?", "…", "/.")
+_INLINE_DASH = re.compile(r"(?<=[.;:…])\s+-\s*(?=[A-ZĐÀ-Ỹ0-9“\"])")
+_WRAP_MIN = 60
+
+
+def is_header_cell(text: str) -> bool:
+    """True when a cell reads like a task-table column title."""
+    folded = fold(text)
+    return 0 < len(folded) <= 40 and any(word in folded for word in HEADER_WORDS)
+
+
+def is_header_row(cells: Sequence[str]) -> bool:
+    """A row is a header when it names the content column and another column."""
+    titled = [c for c in cells if c.strip()]
+    hits = sum(is_header_cell(c) for c in titled)
+    has_content = any(
+        any(w in fold(c) for w in ("noi dung", "nhiem vu", "cong viec")) for c in titled
+    )
+    return has_content and hits >= 2 and hits >= len(titled) - 1
+
+
+@dataclass
+class _Line:
+    text: str
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+    @property
+    def tab_led(self) -> bool:
+        return self.text.startswith("\t")
+
+    @property
+    def inner_tabs(self) -> bool:
+        return "\t" in self.text.strip(" \n")
+
+
+def lay_out(document: Document) -> Document:
+    """Return the document with tab layouts as tables and wrapped lines joined."""
+    blocks: list[Block] = []
+    pending: list[_Line] = []
+    for block in document.blocks:
+        if isinstance(block, Table):
+            blocks.extend(_paragraphs(pending))
+            pending = []
+            blocks.append(block)
+        else:
+            pending.extend(_Line(t) for t in block.text.split("\n"))
+    blocks.extend(_paragraphs(pending))
+    return Document(tuple(blocks), document.source_name)
+
+
+def _paragraphs(lines: list[_Line]) -> list[Block]:
+    out: list[Block] = []
+    run: list[_Line] = []
+    i = 0
+    while i < len(lines):
+        table, end = _table_at(lines, i)
+        if table is None:
+            run.append(lines[i])
+            i += 1
+            continue
+        out.extend(_join(run))
+        run = []
+        out.append(table)
+        i = end
+    out.extend(_join(run))
+    return out
+
+
+def _table_at(lines: list[_Line], i: int) -> tuple[Table | None, int]:
+    line = lines[i]
+    if line.inner_tabs and is_header_row(_cells(line.text)):
+        return _row_table(lines, i)
+    if line.tab_led:
+        count = 0
+        while i + count < len(lines) and lines[i + count].tab_led:
+            if not is_header_cell(lines[i + count].text):
+                break
+            count += 1
+        if count >= 3:
+            return _cell_table(lines, i, count)
+    return None, i
+
+
+def _cells(text: str) -> list[str]:
+    return [c.strip() for c in text.rstrip("\n").split("\t")]
+
+
+def _row_table(lines: list[_Line], i: int) -> tuple[Table, int]:
+    header = _cells(lines[i].text)
+    rows: list[tuple[str, ...]] = [tuple(header)]
+    j = i + 1
+    while j < len(lines):
+        line = lines[j]
+        if line.inner_tabs:
+            cells = _cells(line.text)
+            if not is_header_row(cells):
+                rows.append(tuple(cells))
+            j += 1
+        elif line.blank and _next_is_row(lines, j):
+            j += 1
+        elif not line.blank and rows and _next_is_row(lines, j + 1, blank_ok=False):
+            rows[-1] = _continue_row(rows[-1], line.text.strip())
+            j += 1
+        else:
+            break
+    return Table(tuple(rows)), j
+
+
+def _next_is_row(lines: list[_Line], j: int, blank_ok: bool = True) -> bool:
+    while j < len(lines) and lines[j].blank and blank_ok:
+        j += 1
+    return j < len(lines) and lines[j].inner_tabs
+
+
+def _continue_row(row: tuple[str, ...], text: str) -> tuple[str, ...]:
+    cells = list(row)
+    last = max((k for k, c in enumerate(cells) if c), default=0)
+    cells[last] = f"{cells[last]}\n{text}" if cells[last] else text
+    return tuple(cells)
+
+
+def _cell_table(lines: list[_Line], i: int, count: int) -> tuple[Table, int]:
+    rows: list[tuple[str, ...]] = [tuple(lines[k].text.strip() for k in range(i, i + count))]
+    j = i + count
+    while j < len(lines):
+        while j < len(lines) and lines[j].blank:
+            j += 1
+        if j >= len(lines) or not lines[j].tab_led:
+            break
+        cells: list[str] = []
+        while j < len(lines) and not lines[j].blank:
+            text = lines[j].text.strip()
+            if lines[j].tab_led or not cells:
+                cells.append(text)
+            else:
+                cells[-1] = f"{cells[-1]}\n{text}"
+            j += 1
+        if not is_header_row(cells):
+            rows.append(tuple(cells))
+    return Table(tuple(rows)), j
+
+
+def _join(lines: list[_Line]) -> list[Block]:
+    """Join hard-wrapped lines into paragraphs; split inline dash items."""
+    paragraphs: list[str] = []
+    after_blank = True
+    for line in lines:
+        if line.blank:
+            after_blank = True
+            continue
+        text = " ".join(line.text.replace("\t", " ").split())
+        if paragraphs and _continues(paragraphs[-1], line, text, after_blank):
+            paragraphs[-1] = f"{paragraphs[-1]} {text}"
+        else:
+            paragraphs.append(text)
+        after_blank = False
+    return [Paragraph(p) for p in _split_inline_items(paragraphs)]
+
+
+def _continues(previous: str, line: _Line, text: str, after_blank: bool) -> bool:
+    if _MARKER.match(text) or _is_caps_heading(text):
+        return False
+    first = next((c for c in text if c.isalpha()), "")
+    if first.islower():
+        return not previous.endswith(_SENTENCE_END) or not after_blank
+    indented = line.text[:1] in (" ", "\t")
+    return (
+        not after_blank
+        and not indented
+        and len(previous) >= _WRAP_MIN
+        and not previous.endswith(_SENTENCE_END)
+        and not _is_caps_heading(previous)
+    )
+
+
+def _is_caps_heading(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+def _split_inline_items(paragraphs: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for text in paragraphs:
+        parts = _INLINE_DASH.split(text)
+        out.append(parts[0])
+        out.extend(f"- {p}" for p in parts[1:])
+    return out

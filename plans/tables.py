@@ -1,0 +1,171 @@
+"""Tasks from task tables ("NHIỆM VỤ CỤ THỂ", "BẢNG TIẾN ĐỘ", appendices).
+
+Columns are found by their header cells whatever the exact wording; rows whose
+cells slid one column to the left (a time in the "phối hợp" column, say) are
+put back; section rows (I, II …) give the tasks their reference; a content cell
+holding several dash items gives one task per item.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from plans.layout import is_header_row
+from plans.model import ExtractedTask, Table, TimeKind, Timeframe
+from plans.text import fold, squash
+from plans.timeframes import parse_timeframe, scan_timeframe
+from plans.units import split_units
+
+_ROMAN_ROW = re.compile(r"^([IVXL]{1,5})\s*[.\-–/)]?\s+(\S.*)?$|^([IVXL]{1,5})$")
+_ITEM_SPLIT = re.compile(r"(?:^|\n|(?<=[.;])\s+)\s*[-+•–]\s*")
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Where each kind of cell sits in a task table."""
+
+    number: int | None
+    content: int
+    lead: int | None
+    support: int | None
+    time: int | None
+    target: int | None
+
+
+_COLUMN_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("support", ("phoi hop",)),
+    ("time", ("thoi gian", "thoi han", "tien do", "hoan thanh", "moc")),
+    ("lead", ("chu tri", "phu trach", "thuc hien", "don vi", "co quan", "trach nhiem")),
+    ("target", ("san pham", "ket qua", "chi tieu")),
+    ("content", ("noi dung", "nhiem vu", "cong viec")),
+    ("number", ("stt", "so thu tu", "tt", "so")),
+)
+
+
+def find_columns(header: Sequence[str]) -> Columns | None:
+    """Map a header row to columns; None when it has no content column."""
+    found: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        folded = fold(cell)
+        for name, cues in _COLUMN_CUES:
+            if name not in found and any(_cue_in(c, folded) for c in cues):
+                found[name] = index
+                break
+    if "content" not in found:
+        return None
+    return Columns(
+        number=found.get("number"),
+        content=found["content"],
+        lead=found.get("lead"),
+        support=found.get("support"),
+        time=found.get("time"),
+        target=found.get("target"),
+    )
+
+
+def _cue_in(cue: str, folded: str) -> bool:
+    return re.search(rf"(?<![a-z]){re.escape(cue)}(?![a-z])", folded) is not None
+
+
+def table_tasks(table: Table, appendix: int) -> list[ExtractedTask]:
+    """Every task a table holds (none when it is not a task table)."""
+    rows = list(table.rows)
+    start = next((i for i, row in enumerate(rows) if is_header_row(row)), None)
+    if start is None:
+        return []
+    columns = find_columns(rows[start])
+    if columns is None:
+        return []
+    tasks: list[ExtractedTask] = []
+    section = ""
+    prefix = "PL" if appendix <= 1 else f"PL{appendix}"
+    for row in rows[start + 1 :]:
+        cells = _pad(row, len(rows[start]))
+        heading = _section_of(cells, columns)
+        if heading is not None:
+            section = heading
+            continue
+        tasks.extend(_row_tasks(cells, columns, f"{prefix}.{section}" if section else prefix))
+    return tasks
+
+
+def _pad(row: Sequence[str], width: int) -> list[str]:
+    cells = [squash(c.replace("\n", " \n ")).replace(" \n ", "\n") for c in row]
+    return (cells + [""] * width)[: max(width, len(cells))]
+
+
+def _section_of(cells: list[str], columns: Columns) -> str | None:
+    filled = [c for c in cells if c]
+    if not filled or len(filled) > 2:
+        return None
+    m = _ROMAN_ROW.match(filled[0])
+    if m is None:
+        return None
+    if len(filled) == 2 and (columns.content >= len(cells) or cells[columns.content] != filled[1]):
+        return None
+    return m.group(1) or m.group(3)
+
+
+def _cell(cells: list[str], index: int | None) -> str:
+    return cells[index] if index is not None and index < len(cells) else ""
+
+
+def _row_tasks(cells: list[str], columns: Columns, ref: str) -> list[ExtractedTask]:
+    content = _cell(cells, columns.content)
+    if not content or not any(c.isalpha() for c in content):
+        return []
+    lead_text, support_text, time_text = _realign(cells, columns)
+    number = _cell(cells, columns.number).strip(" .")
+    row_ref = f"{ref}.{number}" if number else ref
+    when = _when(time_text, content)
+    target = _target(_cell(cells, columns.target))
+    lead, support = split_units(lead_text), split_units(support_text)
+    return [
+        ExtractedTask(row_ref, item, list(lead), list(support), when, target, origin="table")
+        for item in split_items(content)
+    ]
+
+
+def _realign(cells: list[str], columns: Columns) -> tuple[str, str, str]:
+    """Put back a time that slid into a unit column of a row with cells missing."""
+    lead = _cell(cells, columns.lead)
+    support = _cell(cells, columns.support)
+    time = _cell(cells, columns.time)
+    if time:
+        return lead, support, time
+    if support and _reads_as_time(support):
+        return lead, "", support
+    if lead and _reads_as_time(lead):
+        return "", support, lead
+    return lead, support, time
+
+
+def _reads_as_time(text: str) -> bool:
+    return parse_timeframe(text).kind is not TimeKind.UNSPECIFIED
+
+
+def _when(time_text: str, content: str) -> Timeframe:
+    when = parse_timeframe(time_text)
+    in_content = scan_timeframe(content)
+    if in_content is not None and in_content.kind is TimeKind.CONDITIONAL:
+        return Timeframe(
+            text=squash(f"{time_text} ({in_content.text})") if time_text else in_content.text,
+            kind=TimeKind.CONDITIONAL,
+        )
+    if when.kind is TimeKind.UNSPECIFIED and in_content is not None:
+        return in_content
+    return when
+
+
+def _target(text: str) -> str | None:
+    items = split_items(text)
+    return "; ".join(items) if items else None
+
+
+def split_items(text: str) -> list[str]:
+    """Dash items of a cell ("- A\\n- B", "- A. - B"), or the cell as one item."""
+    parts = [squash(p) for p in _ITEM_SPLIT.split(text)]
+    items = [p for p in parts if p and any(c.isalpha() for c in p)]
+    return items or ([squash(text)] if squash(text) else [])
