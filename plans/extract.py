@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 
 from plans.layout import lay_out
 from plans.metadata import read_header
-from plans.model import Document, ExtractedPlan, ExtractedTask, Paragraph, Table, TimeKind, Timeframe
+from plans.model import (
+    Document,
+    ExtractedPlan,
+    ExtractedTask,
+    Paragraph,
+    Table,
+    Timeframe,
+    TimeKind,
+)
 from plans.outline import Entry, Mark, Part, nests_under, outline, part_of
 from plans.tables import table_tasks
 from plans.text import fold
@@ -37,7 +45,8 @@ _CLOSING = (
 _EVENT_VERBS = ("to chuc", "thanh lap", "ban hanh", "bien soan", "hoan thanh", "so ket", "tong ket")
 _ONGOING = ("duy tri", "thuong xuyen", "hang nam", "tiep tuc", "moi nam")
 _TARGET = re.compile(
-    r"((?:trên|từ|ít nhất|phấn đấu|đạt)?\s*\d+(?:[,.]\d+)?\s*%[^;.]*|ít nhất\s+\d+[^;.]*|\b0\d\s+\w[^;.]*)",
+    r"((?:trên|từ|ít nhất|phấn đấu|đạt)?\s*\d+(?:[,.]\d+)?\s*%[^;.]*"
+    r"|ít nhất\s+\d+[^;.]*|\b0\d\s+\w[^;.]*)",
     re.IGNORECASE,
 )
 
@@ -69,6 +78,9 @@ def extract_plan(document: Document) -> ExtractedPlan:
 def _period_of(tasks: Sequence[ExtractedTask]) -> tuple[int, int] | None:
     years = [d.year for t in tasks for d in (t.when.due, t.when.start) if d is not None]
     return (min(years), max(years)) if years else None
+
+
+_ITEM_DEPTH = 9  # lettered or dashed unit headings sit under every numbered level
 
 
 @dataclass
@@ -133,13 +145,19 @@ class _Walker:
         if self.part is Part.TARGETS:
             return self._target_line(entry)
         if self.part is Part.DUTIES:
+            if entry.mark is Mark.ITEM and _names_units(entry.text.rstrip(" :.")):
+                self._push(_Scope(_ITEM_DEPTH, None, "", units=split_units(entry.text)))
+                return []
             return self._duty_line(entry.text)
         return []
 
     def _open_section(self, entry: Entry) -> None:
         part = part_of(entry.text) or Part.PROSE
         self.section = entry.label
-        self.scopes = [_Scope(-1, Part.PREAMBLE, ""), _Scope(0, part, "", when=_heading_time(entry))]
+        self.scopes = [
+            _Scope(-1, Part.PREAMBLE, ""),
+            _Scope(0, part, "", when=_heading_time(entry)),
+        ]
         self.last_target = None
 
     def _push(self, scope: _Scope) -> None:
@@ -167,7 +185,7 @@ class _Walker:
         before, colon, after = title.partition(":")
         grouping = nxt is not None and nxt.mark is Mark.NUMBER and nxt.depth > entry.depth
         if colon and _names_units(before):
-            units, duty = split_units(before), after.strip(" -")
+            units, duty = split_units(before), _sentence(after)
         else:
             units, rest = leading_units(title)
             ends_heading = grouping or entry.text.rstrip().endswith(":")
@@ -185,7 +203,7 @@ class _Walker:
     def _duty_line(self, text: str) -> list[ExtractedTask]:
         before, colon, after = text.partition(":")
         if colon and after.strip() and _names_units(before):
-            return [self._duty(after.strip(" -"), split_units(before))]
+            return [self._duty(_sentence(after), split_units(before))]
         named, rest = leading_units(text)
         if named and fold(text).startswith(("yeu cau", "giao", "de nghi")):
             return [self._duty(text, named)]
@@ -201,12 +219,15 @@ class _Walker:
 
     def _target_line(self, entry: Entry) -> list[ExtractedTask]:
         if entry.mark is Mark.TEXT:
-            if self.last_target is not None:
+            if self.last_target is not None and self.last_target.origin == "target":
                 self.last_target.content = f"{self.last_target.content} {entry.text}"
-            return []
+                return []
+            if entry.text.rstrip().endswith(":"):
+                return []
         ref = self.ref(entry.label if entry.mark is Mark.NUMBER else "")
+        origin = "target" if entry.mark is not Mark.TEXT else "target-text"
         task = ExtractedTask(
-            ref, entry.text, [], [], self._target_time(entry.text), _target(entry.text), "target"
+            ref, entry.text, [], [], self._target_time(entry.text), _target(entry.text), origin
         )
         self.last_target = task
         return [task]
@@ -223,6 +244,11 @@ class _Walker:
         if folded.startswith(_EVENT_VERBS) and not any(w in folded for w in _ONGOING):
             return Timeframe("", TimeKind.UNSPECIFIED)
         return Timeframe("", TimeKind.CONTINUOUS)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip(" -")
+    return text[:1].upper() + text[1:]
 
 
 def _names_units(text: str) -> bool:

@@ -82,16 +82,18 @@ def lay_out(document: Document) -> Document:
     pending: list[_Line] = []
     for block in document.blocks:
         if isinstance(block, Table):
-            blocks.extend(_paragraphs(pending))
+            blocks.extend(_paragraphs(pending, document.hard_wrapped))
             pending = []
             blocks.append(block)
         else:
             pending.extend(_Line(t) for t in block.text.split("\n"))
-    blocks.extend(_paragraphs(pending))
+            if not document.hard_wrapped:
+                pending.append(_Line(""))
+    blocks.extend(_paragraphs(pending, document.hard_wrapped))
     return Document(tuple(blocks), document.source_name)
 
 
-def _paragraphs(lines: list[_Line]) -> list[Block]:
+def _paragraphs(lines: list[_Line], hard_wrapped: bool) -> list[Block]:
     out: list[Block] = []
     run: list[_Line] = []
     i = 0
@@ -101,11 +103,11 @@ def _paragraphs(lines: list[_Line]) -> list[Block]:
             run.append(lines[i])
             i += 1
             continue
-        out.extend(_join(run))
+        out.extend(_join(run, hard_wrapped))
         run = []
         out.append(table)
         i = end
-    out.extend(_join(run))
+    out.extend(_join(run, hard_wrapped))
     return out
 
 
@@ -183,7 +185,7 @@ def _cell_table(lines: list[_Line], i: int, count: int) -> tuple[Table, int]:
     return Table(tuple(rows)), j
 
 
-def _join(lines: list[_Line]) -> list[Block]:
+def _join(lines: list[_Line], hard_wrapped: bool) -> list[Block]:
     """Join hard-wrapped lines into paragraphs; split inline dash items."""
     paragraphs: list[str] = []
     after_blank = True
@@ -192,7 +194,7 @@ def _join(lines: list[_Line]) -> list[Block]:
             after_blank = True
             continue
         text = " ".join(line.text.replace("\t", " ").split())
-        if paragraphs and _continues(paragraphs[-1], line, text, after_blank):
+        if paragraphs and _continues(paragraphs[-1], line, text, after_blank, hard_wrapped):
             paragraphs[-1] = f"{paragraphs[-1]} {text}"
         else:
             paragraphs.append(text)
@@ -200,7 +202,9 @@ def _join(lines: list[_Line]) -> list[Block]:
     return [Paragraph(p) for p in _split_inline_items(paragraphs)]
 
 
-def _continues(previous: str, line: _Line, text: str, after_blank: bool) -> bool:
+def _continues(
+    previous: str, line: _Line, text: str, after_blank: bool, hard_wrapped: bool
+) -> bool:
     if _MARKER.match(text) or _is_caps_heading(text):
         return False
     first = next((c for c in text if c.isalpha()), "")
@@ -208,7 +212,8 @@ def _continues(previous: str, line: _Line, text: str, after_blank: bool) -> bool
         return not previous.endswith(_SENTENCE_END) or not after_blank
     indented = line.text[:1] in (" ", "\t")
     return (
-        not after_blank
+        hard_wrapped
+        and not after_blank
         and not indented
         and len(previous) >= _WRAP_MIN
         and not previous.endswith(_SENTENCE_END)

@@ -76,10 +76,15 @@ Block = Paragraph | Table
 
 @dataclass(frozen=True)
 class Document:
-    """A plan file as read: its blocks in document order."""
+    """A plan file as read: its blocks in document order.
+
+    ``hard_wrapped`` says that a line may be a piece of a longer paragraph (text
+    pulled out of Word); a Word paragraph is a whole paragraph.
+    """
 
     blocks: tuple[Block, ...]
     source_name: str = ""
+    hard_wrapped: bool = False
 
 
 @dataclass

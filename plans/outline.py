@@ -15,7 +15,7 @@ from enum import Enum
 
 from plans.text import fold
 
-_ROMAN = re.compile(r"^\**([IVXL]{1,5})\s*[.\-–/)]\s*(.+)$")
+_ROMAN = re.compile(r"^(?:PHẦN\s+|Phần\s+)?([IVXL]{1,5}|[A-H](?=\.\s*[A-ZĐ]))\s*[.\-–/):]\s*(.+)$")
 _NUMBER = re.compile(r"^(\d{1,2}(?:\s*\.\s*\d{1,2})*)\s*\.\s*(.+)$")
 _PAREN = re.compile(r"^\(\s*(\d{1,2}|[a-zđ])\s*\)\s*(.+)$")
 _LETTER = re.compile(r"^([a-zđ])\s*\)\s*(.+)$")
@@ -44,8 +44,8 @@ class Entry:
 
 def parse_entry(paragraph: str) -> Entry:
     """Classify one paragraph by its leading mark."""
-    text = paragraph.strip()
-    if m := _ROMAN.match(text):
+    text = paragraph.strip().lstrip("#").strip().strip("*").strip()
+    if (m := _ROMAN.match(text)) and (m.group(1) not in "ABCDEFGH" or _caps(m.group(2))):
         return Entry(Mark.ROMAN, m.group(1), m.group(2).strip(), depth=0, heading=True)
     if m := _NUMBER.match(text):
         label = re.sub(r"\s+", "", m.group(1))
@@ -56,6 +56,11 @@ def parse_entry(paragraph: str) -> Entry:
     if m := _DASH.match(text):
         return Entry(Mark.ITEM, "-", m.group(1).strip())
     return Entry(Mark.TEXT, "", text)
+
+
+def _caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def outline(paragraphs: Sequence[str]) -> list[Entry]:

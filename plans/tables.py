@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from plans.layout import is_header_row
-from plans.model import ExtractedTask, Table, TimeKind, Timeframe
+from plans.model import ExtractedTask, Table, Timeframe, TimeKind
 from plans.text import fold, squash
 from plans.timeframes import parse_timeframe, scan_timeframe
 from plans.units import split_units
@@ -97,13 +97,13 @@ def _pad(row: Sequence[str], width: int) -> list[str]:
 
 
 def _section_of(cells: list[str], columns: Columns) -> str | None:
-    filled = [c for c in cells if c]
+    filled = [c for i, c in enumerate(cells) if c and (i == 0 or c != cells[i - 1])]
     if not filled or len(filled) > 2:
         return None
     m = _ROMAN_ROW.match(filled[0])
     if m is None:
         return None
-    if len(filled) == 2 and (columns.content >= len(cells) or cells[columns.content] != filled[1]):
+    if len(filled) == 2 and _cell(cells, columns.content) != filled[1]:
         return None
     return m.group(1) or m.group(3)
 

@@ -55,7 +55,12 @@ ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     ("UB", "Ủy ban"),
 )
 # One name for one thing: plans say both "đoàn thể" and "tổ chức" chính trị - xã hội.
-_SYNONYMS = ((re.compile(r"\b(?:các\s+)?đoàn thể chính trị\s*-\s*xã hội", re.IGNORECASE), "các tổ chức chính trị - xã hội"),)
+_SYNONYMS = (
+    (
+        re.compile(r"\b(?:các\s+)?đoàn thể chính trị\s*-\s*xã hội", re.IGNORECASE),
+        "các tổ chức chính trị - xã hội",
+    ),
+)
 _ABBREV_RE = re.compile(
     r"(?<![\w&-])(" + "|".join(re.escape(a) for a, _ in ABBREVIATIONS) + r")(?![\w&-])"
 )
@@ -96,20 +101,134 @@ UNIT_HEADS: tuple[str, ...] = (
 )
 # Lower-case words that may sit inside a unit's name ("các chi bộ trực thuộc").
 _UNIT_WORDS = frozenset(
-    """xa huyen tinh thi tran phuong thanh pho thon ban khu truc thuoc chi dang bo uy
-    co quan nganh doan the to chuc chinh tri hoi nhan dan lien chuyen mon cac va don vi
-    su nghiep truong hoc cap dia phuong kiem tra giao duc dao tao van hoa thong tin
-    quoc phong an ninh tham muu giup viec cuu chien binh phu nu nong thanh nien lao dong
-    so tren - , ; toan""".split()
+    [
+        "xa",
+        "huyen",
+        "tinh",
+        "thi",
+        "tran",
+        "phuong",
+        "thanh",
+        "pho",
+        "thon",
+        "ban",
+        "khu",
+        "truc",
+        "thuoc",
+        "chi",
+        "dang",
+        "bo",
+        "uy",
+        "co",
+        "quan",
+        "nganh",
+        "doan",
+        "the",
+        "to",
+        "chuc",
+        "chinh",
+        "tri",
+        "hoi",
+        "nhan",
+        "dan",
+        "lien",
+        "chuyen",
+        "mon",
+        "cac",
+        "va",
+        "don",
+        "vi",
+        "su",
+        "nghiep",
+        "truong",
+        "hoc",
+        "cap",
+        "dia",
+        "phuong",
+        "kiem",
+        "tra",
+        "giao",
+        "duc",
+        "dao",
+        "tao",
+        "van",
+        "hoa",
+        "thong",
+        "tin",
+        "quoc",
+        "phong",
+        "an",
+        "ninh",
+        "tham",
+        "muu",
+        "giup",
+        "viec",
+        "cuu",
+        "chien",
+        "binh",
+        "phu",
+        "nu",
+        "nong",
+        "thanh",
+        "nien",
+        "lao",
+        "dong",
+        "so",
+        "tren",
+        "-",
+        ",",
+        ";",
+        "toan",
+    ]
 )
 # Two-word verbs that end a unit's name when a duty sentence goes on ("UBND xã chỉ đạo").
 _VERBS = frozenset(
-    v.strip()
-    for v in """ban hanh|chi dao|chu tri|tham muu|phoi hop|can cu|day manh|thuc hien|xay dung|to chuc
-    |huong dan|theo doi|trien khai|chu dong|quan tam|chu trong|lanh dao|kiem tra|tang cuong
-    |nang cao|tiep tuc|bo tri|dam bao|bao dam|tuyen truyen|phat huy|cung cap|tong hop|don doc
-    |giam sat|nam bat|tham gia|ra soat|xay dung|hoan thanh|de xuat|van dong|cu the|quan triet
-    |hoc tap|hop tac|thuong xuyen|dinh ky|hang nam|chiu trach""".split("|")
+    (
+        "ban hanh",
+        "chi dao",
+        "chu tri",
+        "tham muu",
+        "phoi hop",
+        "can cu",
+        "day manh",
+        "thuc hien",
+        "xay dung",
+        "to chuc",
+        "huong dan",
+        "theo doi",
+        "trien khai",
+        "chu dong",
+        "quan tam",
+        "chu trong",
+        "lanh dao",
+        "kiem tra",
+        "tang cuong",
+        "nang cao",
+        "tiep tuc",
+        "bo tri",
+        "dam bao",
+        "bao dam",
+        "tuyen truyen",
+        "phat huy",
+        "cung cap",
+        "tong hop",
+        "don doc",
+        "giam sat",
+        "nam bat",
+        "tham gia",
+        "ra soat",
+        "hoan thanh",
+        "de xuat",
+        "van dong",
+        "cu the",
+        "quan triet",
+        "hoc tap",
+        "hop tac",
+        "thuong xuyen",
+        "dinh ky",
+        "hang nam",
+        "chiu trach",
+    )
 )
 _TO_CHUC_NOUN = ("chinh tri", "dang", "co so", "xa hoi", "hoi", "doan")
 _LEAD_IN = ("giao cho ", "giao ", "yeu cau ", "de nghi ")

@@ -1,0 +1,692 @@
+"""Vietnamese time expressions read into :class:`plans.model.Timeframe`.
+
+A plan says when a task is due either in a table cell ("Quý I/2023", "Hằng năm",
+"Khi có văn bản hướng dẫn của cấp trên") or with a cue buried in a duty sentence
+("... phấn đấu đến năm 2030 có 100% chi bộ ..."). :func:`parse_timeframe` reads
+the first, :func:`scan_timeframe` the second.
+
+All matching runs on a folded copy of the text (lower case, no diacritics, one
+space, ASCII dashes) because people type "Hang nam" as often as "Hằng năm"; a
+position map back to the original lets a scan quote the words as written.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+from plans.model import Every, Timeframe, TimeKind
+
+__all__ = ["fold", "parse_timeframe", "scan_timeframe"]
+
+# Years outside this window are document numbers ("Đề án 1327"), not dates.
+_MIN_YEAR = 1900
+_MAX_YEAR = 2100
+# How far back (in folded characters) a cue may sit before the date it governs.
+_LOOKBACK = 40
+
+# --------------------------------------------------------------------------- folding
+
+_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
+
+
+def _fold_char(ch: str) -> str:
+    if ch.isspace():
+        return " "
+    if ch in _DASHES:
+        return "-"
+    decomposed = unicodedata.normalize("NFD", ch.lower())
+    return "".join("d" if c == "đ" else c for c in decomposed if not unicodedata.combining(c))
+
+
+class _FoldTable(dict[int, str]):
+    """A ``str.translate`` table filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+_WORD_RUN = re.compile(r"\S+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Folded:
+    """Folded text plus, for every folded character, its index in ``source``."""
+
+    text: str
+    source: str
+    index: Sequence[int]
+
+    def original(self, start: int, stop: int) -> str:
+        if start >= stop:
+            return ""
+        return self.source[self.index[start] : self.index[stop - 1] + 1]
+
+
+def _fold_mapped(text: str) -> _Folded:
+    source = unicodedata.normalize("NFC", text)
+    spread = source.translate(_FOLD_TABLE)
+    if len(spread) != len(source):
+        return _fold_char_by_char(source)
+    runs = [m.span() for m in _WORD_RUN.finditer(spread)]
+    index: list[int] = []
+    for start, stop in runs:
+        if index:
+            index.append(start - 1)
+        index.extend(range(start, stop))
+    return _Folded(" ".join(spread[start:stop] for start, stop in runs), source, index)
+
+
+def _fold_char_by_char(source: str) -> _Folded:
+    """Slow path for the rare character that folds to nothing or to several."""
+    chars: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(source):
+        for c in _fold_char(ch):
+            if c == " " and (not chars or chars[-1] == " "):
+                continue
+            chars.append(c)
+            index.append(i)
+    if chars and chars[-1] == " ":
+        chars.pop()
+        index.pop()
+    return _Folded("".join(chars), source, index)
+
+
+def fold(text: str) -> str:
+    """Fold ``text`` for cue matching.
+
+    Lower-cases, strips Vietnamese diacritics (``đ`` becomes ``d``), turns en/em
+    and other dashes into ``-``, collapses every run of white space into one
+    space and trims the ends. NFC and NFD input fold the same.
+    """
+    return _fold_mapped(text).text
+
+
+# ----------------------------------------------------------------------- cue tables
+# Every pattern below runs on folded text.
+
+_CELL_CONDITION = re.compile(
+    r"\bkhi\s+(?:co|can)\b"
+    r"|\bneu\b"
+    r"|\bsau\s+khi\b"
+    r"|\btheo\s+(?:su\s+)?(?:chi\s+dao|huong\s+dan|ke\s+hoach|yeu\s+cau|van\s+ban)\b"
+    r"|\bdot\s+xuat\b"
+    r"|\btuy\s+(?:tinh\s+hinh|theo)\b"
+)
+
+# Prose mentions "theo chỉ đạo của ..." as a manner, not as a trigger, so only
+# unmistakable conditions count there.
+_PROSE_CONDITION = re.compile(
+    r"\((?P<inner>[^()]*\b(?:neu|khi\s+co)\b[^()]*)\)"
+    r"|\bneu\s+can(?:\s+thiet)?\b"
+    r"|\bkhi\s+co\s+thay\s+doi\b[^;.()]*"
+    r"|\bkhi\s+co\s+(?:van\s+ban|huong\s+dan|chi\s+dao|ke\s+hoach|yeu\s+cau|quyet\s+dinh)\b[^;.()]*"
+)
+
+# "nếu" (if) and "nêu" (mention) fold alike; this is checked on the original.
+_FOLDED_IF = re.compile(r"\bneu\b")
+_FOLDED_WHEN = re.compile(r"\bkhi\b")
+_TRUE_IF = re.compile(r"\b(?:nếu|neu)\b")
+
+_EVERY_BY_GROUP = {
+    "week": Every.WEEK,
+    "half_year": Every.HALF_YEAR,
+    "quarter": Every.QUARTER,
+    "month": Every.MONTH,
+    "year": Every.YEAR,
+    "following_years": Every.YEAR,
+    "leading_year": Every.YEAR,
+    "periodic": Every.YEAR,
+}
+_EACH = r"(?:\bdinh\s+ky\s+)?\[?(?<![a-z0-9])(?:hang|moi)\]?\s+"
+# "01 buổi sinh hoạt chuyên đề/năm": the count is quoted with the cadence.
+_PER = r"(?:\b\d+(?:\s+[a-z]+){0,5}\s*)?/\s*"
+# "chuyên mục định kỳ" is a periodic column (a thing to set up), not a periodic task.
+_ATTRIBUTE_OF = "".join(
+    f"(?<!{noun} )"
+    for noun in ("chuyen trang", "chuyen muc", "thong tin", "ban tin", "chuyen muc tuyen truyen")
+)
+# Alternatives are tried in this order at one position, so a specific cadence
+# ("định kỳ hằng quý") wins over the bare "định kỳ" starting at the same place.
+_CADENCE = re.compile(
+    # The look-ahead lets the engine skip positions that cannot start a cadence.
+    r"(?=[dhmcn\[/0-9])(?:"
+    rf"(?P<week>{_EACH}tuan\b|{_PER}tuan\b)"
+    rf"|(?P<half_year>{_EACH}0?6\s+thang\b|(?:\bdinh\s+ky\s+)?\b0?6\s+thang\s*"
+    r"(?:/\s*lan\b|(?:mot|1|01)\s+lan\b)|\bdinh\s+ky\s+0?6\s+thang\b"
+    r"|\bnua\s+nam\b(?!\s+(?:dau|cuoi)))"
+    rf"|(?P<quarter>{_EACH}(?:qu[yi]|0?3\s+thang)\b|(?:\bdinh\s+ky\s+)?\b0?3\s+thang\s*"
+    r"(?:/\s*lan\b|(?:mot|1|01)\s+lan\b)|\bdinh\s+ky\s+0?3\s+thang\b"
+    rf"|{_PER}qu[yi]\b)"
+    rf"|(?P<month>{_EACH}thang\b|{_PER}thang\b)"
+    rf"|(?P<year>{_EACH}nam\b|{_PER}nam\b)"
+    r"|(?P<following_years>\b\d{4}\s*(?:,|va)?\s*(?:nhung|cac)\s+nam\s+(?:tiep\s+theo|sau)\b)"
+    # "Năm tổ chức 02 – 03 diễn đàn": a sentence opening on a bare "năm" has lost its "mỗi".
+    r"|(?P<leading_year>^nam\s+(?!(?:nay|hoc|qua|toi|truoc|sau|dau|cuoi|tiep|thu)\b)(?=[a-z]))"
+    rf"|(?P<periodic>{_ATTRIBUTE_OF}\bdinh\s+ky\b))"
+)
+# The cadence that also takes its start from a date next to it
+# ("Năm 2025 và những năm tiếp theo").
+_ANCHORED_CADENCES = frozenset({"following_years"})
+# Bare "định kỳ" says only "periodically": any named cadence elsewhere wins.
+_WEAK_CADENCES = frozenset({"periodic"})
+
+_CONTINUITY = re.compile(
+    r"\bthuong\s+xuyen\b"
+    r"|\blien\s+tuc\b"
+    r"|\b(?:hang|moi)\s+ngay\b"
+    r"|\btrong\s+suot\b"
+    r"|\btruoc\s*,?\s+trong\s+va\s+sau\b"
+)
+
+# Cues right before a date in a time cell.
+_FROM_CUE = re.compile(r"\b(?:tu|ke\s+tu|bat\s+dau\s+tu)\s*$")
+_TO_CUE = re.compile(r"\b(?:den|toi)(?:\s+het)?\s*$")
+
+# In prose a date is a deadline only right after one of these.
+_DEADLINE_CUE = re.compile(
+    r"(?:\b(?:phan\s+dau|muc\s+tieu|chi\s+tieu)\s+)?\b(?:"
+    r"truoc|cham\s+nhat(?:\s+(?:la|vao|den))?|han\s+chot|xong\s+truoc"
+    r"|hoan\s+thanh(?:\s+(?:trong|truoc))?|den(?:\s+het)?"
+    r"|trong(?:\s+suot)?(?:\s+giai\s+doan)?"
+    r")\s*$"
+)
+# "quý I và quý III/2025": a date joined to an accepted deadline shares its cue.
+_JOINER = re.compile(r"\s*(?:,|;|va|hoac)?\s*")
+
+# ------------------------------------------------------------------ citation tests
+
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»")
+# "Kế hoạch số 250-KH/HU, ngày 01/7/2019", "Nghị định 06/2022/NĐ-CP ngày ..."
+_DOC_NUMBER_BEFORE = re.compile(r"\b\d+(?:/\d{4})?\s*[-/]\s*[a-z&][a-z0-9&./-]*\s*,?\s*$")
+_DOC_TAIL_AFTER = re.compile(r"\s*,?\s*(?:cua|ve)\b")
+_QUALIFIER_BEFORE = re.compile(
+    r"\b(?:nhiem\s+ky|khoa|dinh\s+huong(?:\s+den(?:\s+het)?)?|tam\s+nhin(?:\s+den)?)\s*$"
+)
+# "Chỉ thị ... phát triển văn học tỉnh đến năm 2030" names a document; a comma
+# or "phấn đấu" before "đến" makes it a target again.
+_TARGET_BEFORE = re.compile(
+    r"(?:(?P<firm>,|\b(?:phan\s+dau|hoan\s+thanh|muc\s+tieu|chi\s+tieu|dat))\s*)?"
+    r"\bden(?:\s+het)?\s*$"
+)
+_DOC_NOUN = re.compile(
+    r"\b(?:nghi\s+quyet|ket\s+luan|chi\s+thi|de\s+an|chien\s+luoc|quy\s+hoach|chuong\s+trinh"
+    r"|ke\s+hoach|quyet\s+dinh|quy\s+dinh|nghi\s+dinh|thong\s+tu|luat)\b"
+)
+_CLAUSE_BREAK = re.compile(r"[;:()“”\"«»]|\.\s")
+
+# ---------------------------------------------------------------------- date points
+
+
+class _Unit(Enum):
+    DAY = "day"
+    MONTH = "month"
+    QUARTER = "quarter"
+    HALF = "half"
+    YEAR = "year"
+    YEARS = "years"
+
+
+class _Role(Enum):
+    AT = "at"
+    FROM = "from"
+    TO = "to"
+
+
+# Order matters: at one position the first alternative that matches wins, so a
+# full date is tried before a month and a year range before a single year.
+_POINT = re.compile(
+    r"(?=[0-9nqt])(?:"
+    r"(?P<date>(?:\bngay\s*)?(?<![\d/.])(?P<d_day>\d{1,2})\s*(?P<d_sep>[/.-])\s*"
+    r"(?P<d_month>\d{1,2})\s*(?P=d_sep)\s*(?P<d_year>\d{4})(?![\d/]))"
+    r"|(?P<wdate>(?:\bngay\s*)?(?<!\d)(?P<w_day>\d{1,2})\s+thang\s+(?P<w_month>\d{1,2})"
+    r"\s*,?\s*nam\s+(?P<w_year>\d{4})(?!\d))"
+    r"|(?P<daymonth>\bngay\s*(?P<dm_day>\d{1,2})\s*/\s*(?P<dm_month>\d{1,2})(?![\d/]))"
+    r"|(?P<quarter>\b(?:qu[yi]|q\.?)\s*(?P<q_num>iv|v|i{1,3}|\d{1,2})(?![a-z0-9])"
+    r"(?:\s*(?:/|-|nam)\s*(?P<q_year>\d{4})(?!\d))?)"
+    r"|(?P<half>(?:\b0?6\s+thang|\bnua)\s+(?P<h_part>dau|cuoi)\s+nam"
+    r"(?:\s*(?P<h_year>\d{4})(?!\d))?)"
+    r"|(?P<years>(?:\bnam\s*)?(?<![\d/.])(?P<s_first>\d{4})\s*-\s*(?:nam\s*)?"
+    r"(?P<s_last>\d{4})(?![\d/]))"
+    r"|(?P<month>(?:\bthang\s*|\bt)(?P<m_month>\d{1,2})(?!\d)"
+    r"(?:\s*(?:/|-|nam)\s*(?P<m_year>\d{4})(?![\d/]))?)"
+    r"|(?P<bare_month>(?<![\d/.])(?P<b_month>\d{1,2})\s*/\s*(?P<b_year>\d{4})(?![\d/]))"
+    r"|(?P<year>(?:\bnam\s*)?(?<![\d/.-])(?P<y_year>\d{4})(?![\d/])))"
+)
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
+
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    """A date expression as written; ``year`` may be left to a neighbour."""
+
+    unit: _Unit
+    start: int
+    stop: int
+    year: int | None
+    number: int = 0  # day, month, quarter, half (1|2) or last year of a range
+    month: int = 0  # month of a day
+
+
+@dataclass(frozen=True, slots=True)
+class _Point:
+    """A date expression understood as the interval ``first``..``last``."""
+
+    first: date
+    last: date
+    role: _Role
+    is_range: bool
+    cue_at: int
+    stop: int
+
+
+def _opt_int(m: re.Match[str], group: str) -> int | None:
+    value = m.group(group)
+    return int(value) if value else None
+
+
+def _read_date(m: re.Match[str]) -> _Raw:
+    return _Raw(_Unit.DAY, m.start(), m.end(), int(m["d_year"]), int(m["d_day"]), int(m["d_month"]))
+
+
+def _read_word_date(m: re.Match[str]) -> _Raw:
+    return _Raw(_Unit.DAY, m.start(), m.end(), int(m["w_year"]), int(m["w_day"]), int(m["w_month"]))
+
+
+def _read_day_month(m: re.Match[str]) -> _Raw:
+    return _Raw(_Unit.DAY, m.start(), m.end(), None, int(m["dm_day"]), int(m["dm_month"]))
+
+
+def _read_quarter(m: re.Match[str]) -> _Raw:
+    token = m["q_num"]
+    number = _ROMAN[token] if token in _ROMAN else int(token)
+    return _Raw(_Unit.QUARTER, m.start(), m.end(), _opt_int(m, "q_year"), number)
+
+
+def _read_half(m: re.Match[str]) -> _Raw:
+    number = 1 if m["h_part"] == "dau" else 2
+    return _Raw(_Unit.HALF, m.start(), m.end(), _opt_int(m, "h_year"), number)
+
+
+def _read_years(m: re.Match[str]) -> _Raw:
+    return _Raw(_Unit.YEARS, m.start(), m.end(), int(m["s_first"]), int(m["s_last"]))
+
+
+def _read_month(m: re.Match[str]) -> _Raw:
+    return _Raw(_Unit.MONTH, m.start(), m.end(), _opt_int(m, "m_year"), int(m["m_month"]))
+
+
+def _read_bare_month(m: re.Match[str]) -> _Raw:
+    return _Raw(_Unit.MONTH, m.start(), m.end(), int(m["b_year"]), int(m["b_month"]))
+
+
+def _read_year(m: re.Match[str]) -> _Raw:
+    return _Raw(_Unit.YEAR, m.start(), m.end(), int(m["y_year"]))
+
+
+_READERS: dict[str, Callable[[re.Match[str]], _Raw]] = {
+    "date": _read_date,
+    "wdate": _read_word_date,
+    "daymonth": _read_day_month,
+    "quarter": _read_quarter,
+    "half": _read_half,
+    "years": _read_years,
+    "month": _read_month,
+    "bare_month": _read_bare_month,
+    "year": _read_year,
+}
+
+
+def _valid_year(year: int) -> bool:
+    return _MIN_YEAR <= year <= _MAX_YEAR
+
+
+def _months(year: int, first_month: int, last_month: int) -> tuple[date, date]:
+    last_day = calendar.monthrange(year, last_month)[1]
+    return date(year, first_month, 1), date(year, last_month, last_day)
+
+
+def _day_bounds(raw: _Raw, year: int) -> tuple[date, date] | None:
+    try:
+        day = date(year, raw.month, raw.number)
+    except ValueError:
+        return None
+    return day, day
+
+
+def _month_bounds(raw: _Raw, year: int) -> tuple[date, date] | None:
+    return _months(year, raw.number, raw.number) if 1 <= raw.number <= 12 else None
+
+
+def _quarter_bounds(raw: _Raw, year: int) -> tuple[date, date] | None:
+    q = raw.number
+    return _months(year, 3 * q - 2, 3 * q) if 1 <= q <= 4 else None
+
+
+def _half_bounds(raw: _Raw, year: int) -> tuple[date, date] | None:
+    return _months(year, 6 * raw.number - 5, 6 * raw.number)
+
+
+def _year_bounds(raw: _Raw, year: int) -> tuple[date, date] | None:
+    return _months(year, 1, 12)
+
+
+def _years_bounds(raw: _Raw, year: int) -> tuple[date, date] | None:
+    if not (year < raw.number and _valid_year(raw.number)):
+        return None
+    return date(year, 1, 1), date(raw.number, 12, 31)
+
+
+_BOUNDS: dict[_Unit, Callable[[_Raw, int], tuple[date, date] | None]] = {
+    _Unit.DAY: _day_bounds,
+    _Unit.MONTH: _month_bounds,
+    _Unit.QUARTER: _quarter_bounds,
+    _Unit.HALF: _half_bounds,
+    _Unit.YEAR: _year_bounds,
+    _Unit.YEARS: _years_bounds,
+}
+
+
+def _bounds(raw: _Raw, year: int | None) -> tuple[date, date] | None:
+    if year is None or not _valid_year(year):
+        return None
+    return _BOUNDS[raw.unit](raw, year)
+
+
+def _filled_years(raws: Sequence[_Raw]) -> list[int | None]:
+    """Give each year-less expression the year of the next one that has it, else the last."""
+    known = [r.year if r.year is not None and _valid_year(r.year) else None for r in raws]
+    filled: list[int | None] = []
+    for i, raw in enumerate(raws):
+        if raw.year is not None:
+            filled.append(raw.year)
+            continue
+        later = next((y for y in known[i + 1 :] if y is not None), None)
+        earlier = next((y for y in reversed(known[:i]) if y is not None), None)
+        filled.append(later if later is not None else earlier)
+    return filled
+
+
+def _clause_start(text: str, before: int) -> int:
+    starts = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, before)]
+    return starts[-1] if starts else 0
+
+
+def _names_a_document(text: str, at: int) -> bool:
+    m = _TARGET_BEFORE.search(text, max(0, at - _LOOKBACK), at)
+    if m is None or m.group("firm") is not None:
+        return False
+    return _DOC_NOUN.search(text, _clause_start(text, m.start()), m.start()) is not None
+
+
+def _is_citation(text: str, raw: _Raw, quoted: Sequence[tuple[int, int]]) -> bool:
+    """True when the date belongs to a document's number, date or title, not to the task."""
+    if any(start <= raw.start < stop for start, stop in quoted):
+        return True
+    window = max(0, raw.start - _LOOKBACK)
+    if _QUALIFIER_BEFORE.search(text, window, raw.start):
+        return True
+    if _DOC_NUMBER_BEFORE.search(text, window, raw.start):
+        return True
+    if raw.unit is _Unit.DAY and _DOC_TAIL_AFTER.match(text, raw.stop):
+        return True
+    return _names_a_document(text, raw.start)
+
+
+# A role reader decides how a date is used from what precedes it: it gets the
+# folded text, the date's position and the end of the last accepted date, and
+# returns the role and where the cue starts, or None to ignore the date.
+_RoleReader = Callable[[str, int, int | None], tuple[_Role, int] | None]
+
+
+def _cell_role(text: str, at: int, previous_stop: int | None) -> tuple[_Role, int] | None:
+    window = max(0, at - _LOOKBACK)
+    for role, cue in ((_Role.FROM, _FROM_CUE), (_Role.TO, _TO_CUE)):
+        m = cue.search(text, window, at)
+        if m:
+            return role, m.start()
+    return _Role.AT, at
+
+
+def _prose_role(text: str, at: int, previous_stop: int | None) -> tuple[_Role, int] | None:
+    m = _DEADLINE_CUE.search(text, max(0, at - _LOOKBACK), at)
+    if m:
+        return _Role.AT, m.start()
+    if previous_stop is not None and _JOINER.fullmatch(text, previous_stop, at):
+        return _Role.AT, at
+    return None
+
+
+def _merge_ranges(points: Sequence[_Point]) -> list[_Point]:
+    """Join "X đến Y" into one range that keeps X's role (from/at)."""
+    merged: list[_Point] = []
+    for point in points:
+        if point.role is _Role.TO and merged and merged[-1].role is not _Role.TO:
+            head = merged.pop()
+            point = _Point(head.first, point.last, head.role, True, head.cue_at, point.stop)
+        merged.append(point)
+    return merged
+
+
+def _collect_points(text: str, role_of: _RoleReader) -> tuple[_Point, ...]:
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    raws = [
+        raw
+        for m in _POINT.finditer(text)
+        if m.lastgroup is not None
+        and not _is_citation(text, raw := _READERS[m.lastgroup](m), quoted)
+    ]
+    points: list[_Point] = []
+    for raw, year in zip(raws, _filled_years(raws), strict=True):
+        bounds = _bounds(raw, year)
+        if bounds is None:
+            continue
+        role = role_of(text, raw.start, points[-1].stop if points else None)
+        if role is None:
+            continue
+        points.append(
+            _Point(bounds[0], bounds[1], role[0], raw.unit is _Unit.YEARS, role[1], raw.stop)
+        )
+    return tuple(_merge_ranges(points))
+
+
+# ------------------------------------------------------------------------ cue finding
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    start: int
+    stop: int
+    every: Every | None = None
+    anchored: bool = False
+
+
+def _condition_cue(folded: _Folded, pattern: re.Pattern[str]) -> _Cue | None:
+    for m in pattern.finditer(folded.text):
+        if _FOLDED_IF.search(m.group(0)) and not _FOLDED_WHEN.search(m.group(0)):
+            spoken = folded.original(m.start(), m.end()).lower()
+            if not _TRUE_IF.search(spoken):
+                continue
+        start, stop = m.span("inner") if m.groupdict().get("inner") is not None else m.span()
+        return _Cue(start, stop)
+    return None
+
+
+def _cadence_cue(text: str) -> _Cue | None:
+    weak: _Cue | None = None
+    for m in _CADENCE.finditer(text):
+        name = m.lastgroup or ""
+        cue = _Cue(m.start(), m.end(), _EVERY_BY_GROUP[name], name in _ANCHORED_CADENCES)
+        if name not in _WEAK_CADENCES:
+            return cue
+        weak = weak or cue
+    return weak
+
+
+def _continuity_cue(text: str) -> _Cue | None:
+    m = _CONTINUITY.search(text)
+    return None if m is None else _Cue(m.start(), m.end())
+
+
+# ----------------------------------------------------------------------- decisions
+
+
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    """Every cue found in one text; ``whole`` quotes the whole text, else the cue."""
+
+    folded: _Folded
+    whole: bool
+    condition: _Cue | None
+    cadence: _Cue | None
+    continuity: _Cue | None
+    points: tuple[_Point, ...]
+
+    def quote(self, start: int, stop: int) -> str:
+        if self.whole:
+            return self.folded.source.strip()
+        return self.folded.original(start, stop).strip(" *_,;")
+
+
+_Rule = Callable[[_Evidence], Timeframe | None]
+
+
+def _conditional(ev: _Evidence) -> Timeframe | None:
+    cue = ev.condition
+    if cue is None:
+        return None
+    return Timeframe(ev.quote(cue.start, cue.stop), TimeKind.CONDITIONAL)
+
+
+def _explicit_range(ev: _Evidence) -> Timeframe | None:
+    p = next((p for p in ev.points if p.role is _Role.FROM and p.is_range), None)
+    if p is None:
+        return None
+    return Timeframe(ev.quote(p.cue_at, p.stop), TimeKind.CONTINUOUS, due=p.last, start=p.first)
+
+
+def _several_deadlines(ev: _Evidence) -> Timeframe | None:
+    dated = [p for p in ev.points if p.role is not _Role.FROM]
+    dues = tuple(sorted(set(p.last for p in dated)))
+    if len(dues) < 2:
+        return None
+    text = ev.quote(dated[0].cue_at, dated[-1].stop)
+    return Timeframe(text, TimeKind.ONCE, due=dues[0], dues=dues)
+
+
+def _recurring(ev: _Evidence) -> Timeframe | None:
+    cue = ev.cadence
+    if cue is None:
+        return None
+    anchor = next(
+        (p for p in ev.points if cue.anchored or p.role is _Role.FROM or p.is_range), None
+    )
+    return Timeframe(
+        ev.quote(cue.start, cue.stop),
+        TimeKind.RECURRING,
+        every=cue.every,
+        start=anchor.first if anchor else None,
+    )
+
+
+def _open_start(ev: _Evidence) -> Timeframe | None:
+    p = next((p for p in ev.points if p.role is _Role.FROM), None)
+    if p is None:
+        return None
+    return Timeframe(ev.quote(p.cue_at, p.stop), TimeKind.CONTINUOUS, start=p.first)
+
+
+def _single_deadline(ev: _Evidence) -> Timeframe | None:
+    if not ev.points:
+        return None
+    p = ev.points[0]
+    text = ev.quote(p.cue_at, p.stop)
+    if p.is_range and ev.continuity is not None:
+        return Timeframe(text, TimeKind.CONTINUOUS, due=p.last, start=p.first)
+    return Timeframe(text, TimeKind.ONCE, due=p.last, start=p.first if p.is_range else None)
+
+
+def _continuous(ev: _Evidence) -> Timeframe | None:
+    cue = ev.continuity
+    if cue is None:
+        return None
+    return Timeframe(ev.quote(cue.start, cue.stop), TimeKind.CONTINUOUS)
+
+
+_CELL_RULES: tuple[_Rule, ...] = (
+    _conditional,
+    _explicit_range,
+    _several_deadlines,
+    _recurring,
+    _open_start,
+    _single_deadline,
+    _continuous,
+)
+# Prose has no "từ ... đến ..." ranges; a cadence there outranks any deadline.
+_PROSE_RULES: tuple[_Rule, ...] = (
+    _conditional,
+    _recurring,
+    _several_deadlines,
+    _single_deadline,
+    _continuous,
+)
+
+
+def _first_verdict(ev: _Evidence, rules: Sequence[_Rule]) -> Timeframe | None:
+    for rule in rules:
+        verdict = rule(ev)
+        if verdict is not None:
+            return verdict
+    return None
+
+
+def parse_timeframe(text: str) -> Timeframe:
+    """Read a whole time cell or phrase, such as a table's "Thời gian thực hiện".
+
+    Matching ignores case, diacritics, spacing and dash style. Precedence when
+    several cues appear: a condition, then an explicit "từ ... đến ..." range or
+    several deadlines, then a cadence, then an open start ("Từ năm 2022"), then a
+    single deadline, then "thường xuyên". ``text`` of the result is the input,
+    NFC-normalised and stripped; nothing readable gives ``unspecified``.
+    """
+    folded = _fold_mapped(text)
+    ev = _Evidence(
+        folded=folded,
+        whole=True,
+        condition=_condition_cue(folded, _CELL_CONDITION),
+        cadence=_cadence_cue(folded.text),
+        continuity=_continuity_cue(folded.text),
+        points=_collect_points(folded.text, _cell_role),
+    )
+    verdict = _first_verdict(ev, _CELL_RULES)
+    return verdict or Timeframe(folded.source.strip(), TimeKind.UNSPECIFIED)
+
+
+def scan_timeframe(prose: str) -> Timeframe | None:
+    """Find a time cue inside a long task sentence; ``None`` when there is none.
+
+    Dates count only after a deadline cue ("trước ngày", "chậm nhất", "đến năm",
+    "trong năm", "trong quý", "trong suốt giai đoạn" ...), and never when they
+    date, number or title a cited document. Precedence: a condition, then a
+    cadence, then deadlines, then "thường xuyên"/"liên tục". ``text`` of the
+    result is the cue phrase as written in ``prose``.
+    """
+    folded = _fold_mapped(prose)
+    ev = _Evidence(
+        folded=folded,
+        whole=False,
+        condition=_condition_cue(folded, _PROSE_CONDITION),
+        cadence=_cadence_cue(folded.text),
+        continuity=_continuity_cue(folded.text),
+        points=_collect_points(folded.text, _prose_role),
+    )
+    return _first_verdict(ev, _PROSE_RULES)

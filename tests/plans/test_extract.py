@@ -1,0 +1,175 @@
+"""Extraction on the seed plans, on their .docx twins, and on plans of other shapes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from plans.extract import extract_plan
+from plans.layout import lay_out
+from plans.model import Document, ExtractedPlan, ExtractedTask, Paragraph, Table, TimeKind
+from plans.readers import read_plan, read_plan_bytes
+from tests.plans.docx_builder import build_docx
+from tests.shared import GOLD_DIR, SEEDS, load_tool
+
+THRESHOLDS = {
+    "recall": 0.90,
+    "precision": 0.80,
+    "lead_acc": 0.85,
+    "kind_acc": 0.90,
+    "due_acc": 0.90,
+}
+
+
+def _text_plan(text: str) -> ExtractedPlan:
+    return extract_plan(read_plan_bytes(text.encode("utf-8"), "plan.txt"))
+
+
+def _summary(plan: ExtractedPlan) -> list[tuple[str, list[str], str, date | None]]:
+    return [(t.content, t.lead, t.when.kind.value, t.when.due) for t in plan.tasks]
+
+
+def test_all_five_seeds_are_there() -> None:
+    assert len(SEEDS) == 5
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
+def test_seed_scores_meet_thresholds(seed: Path) -> None:
+    scorer = load_tool("score_extraction")
+    gold = json.loads((GOLD_DIR / f"{seed.name[:3]}.json").read_text(encoding="utf-8"))
+    parsed: dict[str, Any] = extract_plan(read_plan(seed)).to_json()
+    result = scorer.score(gold, parsed)
+    failing = {k: round(result[k], 3) for k, v in THRESHOLDS.items() if result[k] < v}
+    assert not failing, failing
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
+def test_docx_of_seed_gives_the_same_tasks(seed: Path, tmp_path: Path) -> None:
+    from_text = extract_plan(read_plan(seed))
+    laid = lay_out(read_plan(seed))
+    assert any(isinstance(b, Table) for b in laid.blocks) == (
+        any(t.ref.startswith("PL") for t in from_text.tasks)
+    )
+    target = tmp_path / "plan.docx"
+    build_docx(laid, target)
+    from_docx = extract_plan(read_plan(target))
+    assert _summary(from_docx) == _summary(from_text)
+    assert from_docx.title == from_text.title
+
+
+def test_plan_json_contract_shape() -> None:
+    plan = extract_plan(read_plan(SEEDS[4])).to_json()
+    assert set(plan) == {"plan", "tasks"}
+    assert set(plan["plan"]) == {"title", "number", "issuer", "period"}
+    first = plan["tasks"][0]
+    assert {"ref", "content", "lead", "support", "when", "target"} <= set(first)
+    assert set(first["when"]) >= {"text", "kind", "due", "start", "every"}
+    kinds = {t["when"]["kind"] for t in plan["tasks"]}
+    assert kinds <= {k.value for k in TimeKind}
+
+
+LETTERED_PLAN = """ĐẢNG BỘ HUYỆN SÔNG MÃ
+KẾ HOẠCH
+Triển khai chuyển đổi số trong công tác đảng giai đoạn 2026-2028
+
+A. MỤC ĐÍCH, YÊU CẦU
+Nâng cao nhận thức của cán bộ, đảng viên về chuyển đổi số.
+
+B. CHỈ TIÊU
+Phấn đấu đạt các chỉ tiêu sau:
+a) 100% chi bộ sử dụng sổ tay đảng viên điện tử hằng quý.
+b) Đến hết năm 2027, 80% đảng viên cài đặt ứng dụng.
+c) Tổ chức 02 lớp tập huấn cho bí thư chi bộ (khi có kinh phí).
+
+C. NHIỆM VỤ, GIẢI PHÁP
+1. Tăng cường tuyên truyền về chuyển đổi số trên hệ thống loa truyền thanh.
+
+D. TỔ CHỨC THỰC HIỆN
+- Văn phòng Huyện ủy: chủ trì tham mưu, theo dõi, đôn đốc; báo cáo kết quả trước ngày 15/12/2026.
+- UBND huyện, Phòng VH-TT: bố trí kinh phí, hạ tầng kỹ thuật hằng năm.
+a) Các chi bộ trực thuộc:
+- Quán triệt kế hoạch đến toàn thể đảng viên.
+- Cập nhật dữ liệu đảng viên thường xuyên.
+
+Nơi nhận:
+- Ban Thường vụ Tỉnh ủy,
+- Lưu VP.
+"""
+
+
+def test_lettered_sections_targets_and_unit_labelled_duties() -> None:
+    plan = _text_plan(LETTERED_PLAN)
+    assert plan.period == (2026, 2028)
+    assert len(plan.tasks) == 7, [t.content for t in plan.tasks]
+
+    def task(start: str) -> ExtractedTask:
+        return next(t for t in plan.tasks if t.content.startswith(start))
+
+    sổ_tay = task("100% chi bộ sử dụng sổ tay")
+    assert (sổ_tay.when.kind, sổ_tay.when.every) == (TimeKind.RECURRING, "quarter")
+    assert sổ_tay.target is not None and sổ_tay.target.startswith("100%")
+    assert task("Đến hết năm 2027").when.due == date(2027, 12, 31)
+    assert task("Tổ chức 02 lớp").when.kind is TimeKind.CONDITIONAL
+    office = task("Chủ trì tham mưu")
+    assert office.lead == ["Văn phòng Huyện ủy"]
+    assert office.when.due == date(2026, 12, 15)
+    funding = task("Bố trí kinh phí")
+    assert funding.lead == ["Ủy ban nhân dân huyện", "Phòng Văn hóa và Thông tin"]
+    assert funding.when.kind is TimeKind.RECURRING
+    cells = [t for t in plan.tasks if t.lead == ["Các chi bộ trực thuộc"]]
+    assert [t.when.kind for t in cells] == [TimeKind.CONTINUOUS, TimeKind.CONTINUOUS]
+    assert not any("truyền thanh" in t.content for t in plan.tasks)
+
+
+TAB_TABLE_PLAN = (
+    "KẾ HOẠCH\nThực hiện Kết luận số 05-KL/HU về phát triển văn hóa\n\n"
+    "PHỤ LỤC\n"
+    "TT\tTên nhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành\tSản phẩm\n"
+    "I\tCông tác tuyên truyền\t\t\t\t\n"
+    "1\tXây dựng chuyên mục trên trang thông tin điện tử\tBan Tuyên giáo Huyện ủy"
+    "\tPhòng VH&TT\tQuý II/2026\tChuyên mục\n"
+    "2\tTổ chức hội thi tuyên truyền viên giỏi\tHuyện đoàn\tTheo chỉ đạo của Tỉnh ủy\t\t\n"
+    "\n"
+    "TT\tTên nhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành\tSản phẩm\n"
+    "II\tKiểm tra, giám sát\t\t\t\t\n"
+    "1\t- Kiểm tra việc thực hiện ở các chi bộ. - Sơ kết 1 năm thực hiện\tUBKT Huyện ủy"
+    "\t\tTừ tháng 12/2026 đến quý I/2027\tBáo cáo\n"
+)
+
+
+def test_tab_table_with_repeated_header_shift_and_dash_items() -> None:
+    plan = _text_plan(TAB_TABLE_PLAN)
+    assert plan.number == "05-KL/HU"
+    assert [t.ref for t in plan.tasks] == ["PL.I.1", "PL.I.2", "PL.II.1", "PL.II.1"]
+    first, contest, check, review = plan.tasks
+    assert first.lead == ["Ban Tuyên giáo Huyện ủy"]
+    assert first.support == ["Phòng Văn hóa và Thông tin"]
+    assert (first.when.kind, first.when.due) == (TimeKind.ONCE, date(2026, 6, 30))
+    assert first.target == "Chuyên mục"
+    assert contest.when.kind is TimeKind.CONDITIONAL and contest.support == []
+    assert check.content == "Kiểm tra việc thực hiện ở các chi bộ."
+    assert review.content == "Sơ kết 1 năm thực hiện"
+    assert check.lead == review.lead == ["Ủy ban Kiểm tra Huyện ủy"]
+    assert check.when.start == date(2026, 12, 1) and check.when.due == date(2027, 3, 31)
+
+
+def test_word_table_with_merged_section_row() -> None:
+    header = ("STT", "Nội dung công việc", "Đơn vị thực hiện", "Thời gian")
+    merged = ("I", "Học tập nghị quyết", "Học tập nghị quyết", "Học tập nghị quyết")
+    row = ("1", "Tổ chức hội nghị quán triệt", "Đảng ủy xã, các chi bộ", "Tháng 3/2026")
+    document = Document((Paragraph("KẾ HOẠCH"), Table((header, merged, row))))
+    plan = extract_plan(document)
+    assert len(plan.tasks) == 1
+    task = plan.tasks[0]
+    assert task.ref == "PL.I.1"
+    assert task.lead == ["Đảng ủy xã", "Các chi bộ"]
+    assert task.when.due == date(2026, 3, 31)
+
+
+def test_document_without_tasks_gives_none() -> None:
+    plan = _text_plan("THÔNG BÁO\nVề việc nghỉ lễ Quốc khánh 2/9.\n\nNơi nhận:\n- Các chi bộ.\n")
+    assert plan.tasks == []
