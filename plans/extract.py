@@ -24,7 +24,7 @@ from plans.model import (
     Timeframe,
     TimeKind,
 )
-from plans.outline import Entry, Mark, Part, nests_under, outline, part_of
+from plans.outline import Entry, Mark, Part, is_caps, nests_under, outline, part_of
 from plans.tables import table_tasks
 from plans.text import fold
 from plans.timeframes import parse_timeframe, scan_timeframe
@@ -137,7 +137,7 @@ class _Walker:
             return []
         if self.part is Part.END or folded.startswith(_CLOSING):
             return []
-        if entry.mark is Mark.ROMAN:
+        if entry.mark is Mark.ROMAN or _unnumbered_section(entry):
             self._open_section(entry)
             return []
         if entry.mark is Mark.NUMBER:
@@ -145,7 +145,7 @@ class _Walker:
         if self.part is Part.TARGETS:
             return self._target_line(entry)
         if self.part is Part.DUTIES:
-            if entry.mark is Mark.ITEM and _names_units(entry.text.rstrip(" :.")):
+            if _unit_label(entry):
                 self._push(_Scope(_ITEM_DEPTH, None, "", units=split_units(entry.text)))
                 return []
             return self._duty_line(entry.text)
@@ -244,6 +244,18 @@ class _Walker:
         if folded.startswith(_EVENT_VERBS) and not any(w in folded for w in _ONGOING):
             return Timeframe("", TimeKind.UNSPECIFIED)
         return Timeframe("", TimeKind.CONTINUOUS)
+
+
+def _unnumbered_section(entry: Entry) -> bool:
+    """A title in capitals without a number ("TỔ CHỨC THỰC HIỆN" styled as a heading)."""
+    return entry.mark is Mark.TEXT and is_caps(entry.text) and part_of(entry.text) is not None
+
+
+def _unit_label(entry: Entry) -> bool:
+    """An unnumbered line naming only units ("a) Các chi bộ:"), heading their duties."""
+    text = entry.text.rstrip(" :.")
+    short = entry.mark is Mark.ITEM or entry.text.rstrip().endswith(":") or len(text.split()) <= 8
+    return entry.mark is not Mark.NUMBER and short and _names_units(text)
 
 
 def _sentence(text: str) -> str:

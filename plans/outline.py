@@ -45,7 +45,7 @@ class Entry:
 def parse_entry(paragraph: str) -> Entry:
     """Classify one paragraph by its leading mark."""
     text = paragraph.strip().lstrip("#").strip().strip("*").strip()
-    if (m := _ROMAN.match(text)) and (m.group(1) not in "ABCDEFGH" or _caps(m.group(2))):
+    if (m := _ROMAN.match(text)) and (m.group(1) not in "ABCDEFGH" or is_caps(m.group(2))):
         return Entry(Mark.ROMAN, m.group(1), m.group(2).strip(), depth=0, heading=True)
     if m := _NUMBER.match(text):
         label = re.sub(r"\s+", "", m.group(1))
@@ -58,7 +58,8 @@ def parse_entry(paragraph: str) -> Entry:
     return Entry(Mark.TEXT, "", text)
 
 
-def _caps(text: str) -> bool:
+def is_caps(text: str) -> bool:
+    """True for text written in capitals, as plans write their section titles."""
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 

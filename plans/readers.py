@@ -23,6 +23,7 @@ from typing import Any, Literal
 import docx
 from docx.oxml.ns import qn
 
+from plans.docx_numbering import number_paragraphs
 from plans.model import Block, Document, Paragraph, Table
 
 MAX_PLAN_BYTES: int = 20 * 1024 * 1024
@@ -328,10 +329,20 @@ def read_docx_blocks(data: bytes) -> tuple[Block, ...]:
         raise PlanReadError(
             "corrupt_docx", {"reason": "unreadable", "error": type(error).__name__}
         ) from error
+    number_paragraphs(document.element.body, *_list_definitions(document))
     blocks = tuple(_body_blocks(document.element.body))
     if not any(_block_has_text(block) for block in blocks):
         raise PlanReadError("empty")
     return blocks
+
+
+def _list_definitions(document: Any) -> tuple[Any, Any]:
+    """The numbering and styles parts' XML (Word's list definitions)."""
+    try:
+        numbering = document.part.numbering_part.element
+    except (KeyError, NotImplementedError):
+        numbering = None
+    return numbering, document.styles.element
 
 
 def _check_docx_package(data: bytes) -> None:

@@ -475,13 +475,13 @@ def test_docx_nested_table_is_flattened_into_its_cell(tmp_path: Path) -> None:
     assert read == Table(rows=(("Phối hợp", "Các đơn vị:\nMTTQ\tHội CCB\nĐoàn TN\tHội LHPN"),))
 
 
-def test_docx_numbered_paragraph_keeps_its_text(tmp_path: Path) -> None:
+def test_docx_numbered_paragraph_gets_its_list_number(tmp_path: Path) -> None:
     word = docx.Document()
     word.add_paragraph("Tổ chức hội nghị quán triệt", style="List Number")
     path = tmp_path / "plan.docx"
     word.save(str(path))
 
-    assert read_plan(path).blocks == (Paragraph("Tổ chức hội nghị quán triệt"),)
+    assert read_plan(path).blocks == (Paragraph("1. Tổ chức hội nghị quán triệt"),)
 
 
 def test_docx_reads_revisions_content_controls_and_skips_field_codes(tmp_path: Path) -> None:
