@@ -6,19 +6,38 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
-_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
+_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
+
+
+def fold_char(ch: str) -> str:
+    """One character folded: lower case, no diacritics, ``đ`` as ``d``, dashes as ``-``."""
+    if ch.isspace():
+        return " "
+    if ch in _DASHES:
+        return "-"
+    decomposed = unicodedata.normalize("NFD", ch.lower())
+    return "".join("d" if c == "đ" else c for c in decomposed if not unicodedata.combining(c))
+
+
+class _FoldTable(dict[int, str]):
+    """A ``str.translate`` table filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = fold_char(chr(code))
+        return folded
+
+
+FOLD_TABLE = _FoldTable()
 
 
 def fold(text: str) -> str:
     """Lowercase ``text``, drop Vietnamese diacritics and collapse whitespace.
 
     "Ủy ban nhân dân  Xã" and "uy ban nhan dan xa" fold to the same string, so
-    cues and unit names match however a secretary or a clerk typed them.
+    cues and unit names match however a secretary or a clerk typed them. NFC
+    and NFD input fold the same.
     """
-    decomposed = unicodedata.normalize("NFD", text.translate(_DASHES))
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    stripped = stripped.replace("đ", "d").replace("Đ", "D")
-    return _SPACES.sub(" ", stripped.lower()).strip()
+    return " ".join(unicodedata.normalize("NFC", text).translate(FOLD_TABLE).split())
 
 
 def squash(text: str) -> str:

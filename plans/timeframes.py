@@ -21,6 +21,7 @@ from datetime import date
 from enum import Enum
 
 from plans.model import Every, Timeframe, TimeKind
+from plans.text import FOLD_TABLE, fold, fold_char
 
 __all__ = ["fold", "parse_timeframe", "scan_timeframe"]
 
@@ -32,27 +33,6 @@ _LOOKBACK = 40
 
 # --------------------------------------------------------------------------- folding
 
-_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
-
-
-def _fold_char(ch: str) -> str:
-    if ch.isspace():
-        return " "
-    if ch in _DASHES:
-        return "-"
-    decomposed = unicodedata.normalize("NFD", ch.lower())
-    return "".join("d" if c == "đ" else c for c in decomposed if not unicodedata.combining(c))
-
-
-class _FoldTable(dict[int, str]):
-    """A ``str.translate`` table filled on first sight of each character."""
-
-    def __missing__(self, code: int) -> str:
-        folded = self[code] = _fold_char(chr(code))
-        return folded
-
-
-_FOLD_TABLE = _FoldTable()
 _WORD_RUN = re.compile(r"\S+")
 
 
@@ -72,7 +52,7 @@ class _Folded:
 
 def _fold_mapped(text: str) -> _Folded:
     source = unicodedata.normalize("NFC", text)
-    spread = source.translate(_FOLD_TABLE)
+    spread = source.translate(FOLD_TABLE)
     if len(spread) != len(source):
         return _fold_char_by_char(source)
     runs = [m.span() for m in _WORD_RUN.finditer(spread)]
@@ -89,7 +69,7 @@ def _fold_char_by_char(source: str) -> _Folded:
     chars: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(source):
-        for c in _fold_char(ch):
+        for c in fold_char(ch):
             if c == " " and (not chars or chars[-1] == " "):
                 continue
             chars.append(c)
@@ -98,16 +78,6 @@ def _fold_char_by_char(source: str) -> _Folded:
         chars.pop()
         index.pop()
     return _Folded("".join(chars), source, index)
-
-
-def fold(text: str) -> str:
-    """Fold ``text`` for cue matching.
-
-    Lower-cases, strips Vietnamese diacritics (``đ`` becomes ``d``), turns en/em
-    and other dashes into ``-``, collapses every run of white space into one
-    space and trims the ends. NFC and NFD input fold the same.
-    """
-    return _fold_mapped(text).text
 
 
 # ----------------------------------------------------------------------- cue tables
