@@ -350,6 +350,8 @@ def leading_units(sentence: str) -> tuple[list[str], str]:
     opening = expand_abbreviations(" ".join(words[:2]))
     if not (words[0][:1].isupper() or fold(words[0]) == "cac") or not _starts_unit(fold(opening)):
         return [], sentence
+    if fold(" ".join(w.strip(",;:") for w in words[:2])) in _VERBS:
+        return [], sentence
     end = _phrase_end(words)
     units = split_units(" ".join(words[:end]))
     if not units:

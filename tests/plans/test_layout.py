@@ -1,0 +1,84 @@
+"""Tables and paragraphs recovered from text pulled out of Word."""
+
+from __future__ import annotations
+
+from plans.layout import is_header_row, lay_out
+from plans.model import Document, Paragraph, Table
+
+
+def _laid(text: str) -> tuple[Paragraph | Table, ...]:
+    lines = tuple(Paragraph(line) for line in text.split("\n"))
+    return lay_out(Document(lines, hard_wrapped=True)).blocks
+
+
+def test_row_per_line_table_with_page_header_repeated() -> None:
+    blocks = _laid(
+        "Nhiệm vụ cụ thể\n"
+        "STT\tNội dung\tĐơn vị chủ trì\tThời gian\n"
+        "1\tTuyên truyền\tBan Tuyên giáo\tQuý I/2026\n"
+        "\n"
+        "STT\tNội dung\tĐơn vị chủ trì\tThời gian\n"
+        "2\tKiểm tra\tUBKT\tNăm 2026\n"
+        "\n"
+        "Nơi nhận:"
+    )
+    assert blocks == (
+        Paragraph("Nhiệm vụ cụ thể"),
+        Table(
+            (
+                ("STT", "Nội dung", "Đơn vị chủ trì", "Thời gian"),
+                ("1", "Tuyên truyền", "Ban Tuyên giáo", "Quý I/2026"),
+                ("2", "Kiểm tra", "UBKT", "Năm 2026"),
+            )
+        ),
+        Paragraph("Nơi nhận:"),
+    )
+
+
+def test_cell_per_line_table_with_rows_between_blank_lines() -> None:
+    blocks = _laid(
+        "\tThời gian\n\tNội dung công việc\n\tĐơn vị phụ trách\n\n"
+        "\tNăm 2026\n\t- Việc một\n- Việc hai\n\tĐảng ủy xã\n\n"
+        "\tNăm 2027\n\t- Việc ba\n\tUBND xã\n"
+    )
+    assert blocks == (
+        Table(
+            (
+                ("Thời gian", "Nội dung công việc", "Đơn vị phụ trách"),
+                ("Năm 2026", "- Việc một\n- Việc hai", "Đảng ủy xã"),
+                ("Năm 2027", "- Việc ba", "UBND xã"),
+            )
+        ),
+    )
+
+
+def test_hard_wrapped_lines_join_but_list_items_do_not() -> None:
+    blocks = _laid(
+        "1. Ban Tuyên giáo chủ trì tham mưu tổ chức hội nghị học tập, quán triệt nghị quyết\n"
+        "đến toàn thể cán bộ, đảng viên.\n"
+        "\n"
+        "trong toàn Đảng bộ.\n"
+        "- Tham mưu kế hoạch. - Theo dõi, đôn đốc.\n"
+        "2. Văn phòng"
+    )
+    assert [b.text for b in blocks if isinstance(b, Paragraph)] == [
+        "1. Ban Tuyên giáo chủ trì tham mưu tổ chức hội nghị học tập, quán triệt nghị quyết "
+        "đến toàn thể cán bộ, đảng viên.",
+        "trong toàn Đảng bộ.",
+        "- Tham mưu kế hoạch.",
+        "- Theo dõi, đôn đốc.",
+        "2. Văn phòng",
+    ]
+
+
+def test_word_paragraphs_are_not_joined() -> None:
+    long_line = "Thực hiện Nghị quyết của Ban Chấp hành Đảng bộ tỉnh về công tác tư tưởng"
+    document = Document((Paragraph(long_line), Paragraph("Đảng ủy xã xây dựng kế hoạch")))
+    assert len(lay_out(document).blocks) == 2
+
+
+def test_header_rows_need_a_content_column() -> None:
+    assert is_header_row(("TT", "Nội dung", "Đơn vị chủ trì", "Thời gian"))
+    assert is_header_row(("Tên nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Sản phẩm"))
+    assert not is_header_row(("Thời gian", "Địa điểm"))
+    assert not is_header_row(("ĐẢNG BỘ HUYỆN", "ĐẢNG CỘNG SẢN VIỆT NAM"))
