@@ -16,26 +16,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from plans.directory import resolve_units
+from plans.errors import PlanServiceError
 from plans.model import ExtractedPlan, ExtractedTask, TimeKind
 from storage import queries
 from storage.models import Plan, PlanStatus, ReviewFlag, Task, TaskUnit, Unit, UnitRole
 
 ProgressCallback = Callable[[int, int], None]
-
-
-class PlanServiceError(Exception):
-    """A plan service refused a request: ``code`` says why, ``params`` give the details.
-
-    Codes: ``no_tasks``, ``duplicate``, ``plan_not_found``, ``plan_archived``,
-    ``task_not_found``, ``not_conditional``, ``time_unreadable``, ``unit_not_found``,
-    ``unit_exists``, ``unit_name_empty``, ``alias_taken``, ``not_a_group``,
-    ``invalid_member``, ``csv_invalid``. Callers turn them into user text.
-    """
-
-    def __init__(self, code: str, params: dict[str, object] | None = None) -> None:
-        self.code = code
-        self.params: dict[str, object] = dict(params or {})
-        super().__init__(code, self.params)
 
 
 @dataclass(frozen=True)
@@ -84,8 +71,7 @@ def task_flags(kind: TimeKind, *, has_lead: bool, has_unknown_unit: bool) -> lis
 def task_units_for(units: Iterable[Unit], role: UnitRole) -> list[TaskUnit]:
     """``TaskUnit`` rows naming ``units`` in ``role``, positioned in the given order."""
     return [
-        TaskUnit(unit_id=unit.id, unit=unit, role=role, position=i)
-        for i, unit in enumerate(units)
+        TaskUnit(unit_id=unit.id, unit=unit, role=role, position=i) for i, unit in enumerate(units)
     ]
 
 
@@ -147,8 +133,6 @@ class _TaskImporter:
         self._stored: list[tuple[Task, list[Unit]]] = []
 
     async def add(self, position: int, item: ExtractedTask) -> None:
-        # Imported lazily: the directory imports this module for PlanServiceError.
-        from plans.directory import resolve_units
 
         leads, new_leads = await resolve_units(self._session, item.lead)
         supports, new_supports = await resolve_units(self._session, item.support)

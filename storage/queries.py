@@ -149,3 +149,48 @@ async def count_assignments(
     if states is not None:
         stmt = stmt.where(Assignment.state.in_(list(states)))
     return (await session.scalar(stmt)) or 0
+
+
+async def plan_by_sha256(session: AsyncSession, sha256: str) -> Plan | None:
+    """The oldest plan imported from a file with this SHA-256, or ``None``."""
+    stmt = select(Plan).where(Plan.source_sha256 == sha256).order_by(Plan.id).limit(1)
+    return (await session.scalars(stmt)).first()
+
+
+async def get_task(session: AsyncSession, task_id: int) -> Task | None:
+    """The task with ``task_id``, its units (and their ``unit``) loaded, or ``None``."""
+    stmt = (
+        select(Task)
+        .where(Task.id == task_id)
+        .options(selectinload(Task.units).selectinload(TaskUnit.unit))
+    )
+    return (await session.scalars(stmt)).first()
+
+
+async def assignments_of_plan(session: AsyncSession, plan_id: int) -> list[Assignment]:
+    """Every assignment of the plan's tasks, by task, then id."""
+    stmt = (
+        select(Assignment)
+        .join(Task, Assignment.task_id == Task.id)
+        .where(Task.plan_id == plan_id)
+        .order_by(Assignment.task_id, Assignment.id)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def assignments_of_task(session: AsyncSession, task_id: int) -> list[Assignment]:
+    """Every assignment of one task, by id."""
+    stmt = select(Assignment).where(Assignment.task_id == task_id).order_by(Assignment.id)
+    return list((await session.scalars(stmt)).all())
+
+
+async def all_units(session: AsyncSession) -> list[Unit]:
+    """Every unit, by id, with its aliases loaded."""
+    stmt = select(Unit).order_by(Unit.id).options(selectinload(Unit.aliases))
+    return list((await session.scalars(stmt)).all())
+
+
+async def all_memberships(session: AsyncSession) -> list[tuple[int, int]]:
+    """Every ``(group_id, member_id)`` pair of the directory."""
+    rows = await session.execute(select(UnitMember.group_id, UnitMember.member_id))
+    return [(group_id, member_id) for group_id, member_id in rows]
