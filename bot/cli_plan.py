@@ -73,7 +73,7 @@ TaskId = Annotated[int, typer.Argument(metavar="TASK_ID", help=help_text(N_("Tas
 
 def read_and_extract(path: Path) -> tuple[ExtractedPlan, str]:
     """Read and extract the plan at ``path``; also return the SHA-256 of its bytes."""
-    extracted = extract_plan(read_plan(path))
+    extracted = extract_plan(read_plan(path, max_bytes=get_settings().max_plan_bytes))
     return extracted, sha256_of(path.read_bytes())
 
 
@@ -88,7 +88,7 @@ def parse_command(
 ) -> None:
     """Print what extraction reads from ``file``; never opens the database."""
     with user_errors(name=file.name, path=str(file)):
-        extracted = extract_plan(read_plan(file))
+        extracted = extract_plan(read_plan(file, max_bytes=get_settings().max_plan_bytes))
     if as_json:
         typer.echo(json.dumps(extracted.to_json(), ensure_ascii=False, indent=2))
         return

@@ -69,7 +69,7 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {DOCX_SUFFIX}
 # --------------------------------------------------------------------------- entry points
 
 
-def read_plan(path: Path) -> Document:
+def read_plan(path: Path, *, max_bytes: int = MAX_PLAN_BYTES) -> Document:
     """Read the plan file at ``path``, dispatching on its suffix.
 
     The size is checked from the file system before anything is read, so an
@@ -79,19 +79,19 @@ def read_plan(path: Path) -> Document:
         raise PlanReadError("not_found", {"name": path.name, "path": str(path)})
     suffix = _checked_suffix(path.name)
     size = path.stat().st_size
-    if size > MAX_PLAN_BYTES:
-        raise PlanReadError("too_large", {"name": path.name, "size": size, "limit": MAX_PLAN_BYTES})
+    if size > max_bytes:
+        raise PlanReadError("too_large", {"name": path.name, "size": size, "limit": max_bytes})
     with path.open("rb") as handle:
         # Bounded read: the file may have grown since stat().
-        data = handle.read(MAX_PLAN_BYTES + 1)
-    return _read_checked(data, path.name, suffix)
+        data = handle.read(max_bytes + 1)
+    return _read_checked(data, path.name, suffix, max_bytes)
 
 
-def read_plan_bytes(data: bytes, filename: str) -> Document:
+def read_plan_bytes(data: bytes, filename: str, *, max_bytes: int = MAX_PLAN_BYTES) -> Document:
     """Read a plan received as bytes (an upload in chat); ``filename`` gives the type."""
     name = PurePath(filename).name
     suffix = _checked_suffix(name)
-    return _read_checked(data, name, suffix)
+    return _read_checked(data, name, suffix, max_bytes)
 
 
 def decode_text(data: bytes) -> str:
@@ -117,11 +117,11 @@ def _checked_suffix(name: str) -> str:
     return suffix
 
 
-def _read_checked(data: bytes, name: str, suffix: str) -> Document:
+def _read_checked(data: bytes, name: str, suffix: str, max_bytes: int) -> Document:
     if not data:
         raise PlanReadError("empty", {"name": name})
-    if len(data) > MAX_PLAN_BYTES:
-        raise PlanReadError("too_large", {"name": name, "size": len(data), "limit": MAX_PLAN_BYTES})
+    if len(data) > max_bytes:
+        raise PlanReadError("too_large", {"name": name, "size": len(data), "limit": max_bytes})
     try:
         if suffix == DOCX_SUFFIX:
             blocks = read_docx_blocks(data)

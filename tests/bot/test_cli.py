@@ -669,3 +669,18 @@ def test_day_format_is_dd_mm_yyyy(cli: Cli) -> None:
     from bot.render import day
 
     assert day(date(2026, 3, 1)) == "01/03/2026"
+
+
+def test_size_limit_comes_from_the_settings(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAX_PLAN_BYTES", str(2 * 1024 * 1024))
+    get_settings.cache_clear()
+    plan = tmp_path / "ke-hoach.txt"
+    plan.write_bytes(SEEDS[0].read_bytes() * 200)
+
+    result = cli("plan", "import", plan)
+
+    assert result.exit_code == 1
+    assert "đến 2 MB" in flat(result.stderr)
+    assert not cli.db_path.exists() or cli.scalar("SELECT count(*) FROM plans") == 0
