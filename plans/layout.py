@@ -72,6 +72,11 @@ class _Line:
         return self.text.startswith("\t")
 
     @property
+    def piped(self) -> bool:
+        stripped = self.text.strip()
+        return len(stripped) > 2 and stripped[0] == "|" and stripped[-1] == "|"
+
+    @property
     def inner_tabs(self) -> bool:
         return "\t" in self.text.strip(" \n")
 
@@ -113,6 +118,8 @@ def _paragraphs(lines: list[_Line], hard_wrapped: bool) -> list[Block]:
 
 def _table_at(lines: list[_Line], i: int) -> tuple[Table | None, int]:
     line = lines[i]
+    if line.piped and is_header_row(_pipe_cells(line.text)):
+        return _pipe_table(lines, i)
     if line.inner_tabs and is_header_row(_cells(line.text)):
         return _row_table(lines, i)
     if line.tab_led:
@@ -128,6 +135,22 @@ def _table_at(lines: list[_Line], i: int) -> tuple[Table | None, int]:
 
 def _cells(text: str) -> list[str]:
     return [c.strip() for c in text.rstrip("\n").split("\t")]
+
+
+def _pipe_cells(text: str) -> list[str]:
+    return [c.strip() for c in text.strip()[1:-1].split("|")]
+
+
+def _pipe_table(lines: list[_Line], i: int) -> tuple[Table, int]:
+    """A Markdown table: ``| a | b |`` rows under a ``|---|---|`` rule."""
+    rows: list[tuple[str, ...]] = []
+    j = i
+    while j < len(lines) and lines[j].piped:
+        cells = _pipe_cells(lines[j].text)
+        if not all(set(c) <= set("-: ") for c in cells) and not (rows and is_header_row(cells)):
+            rows.append(tuple(c.replace("<br>", "\n") for c in cells))
+        j += 1
+    return Table(tuple(rows)), j
 
 
 def _row_table(lines: list[_Line], i: int) -> tuple[Table, int]:

@@ -165,8 +165,8 @@ _TO_CUE = re.compile(r"\b(?:den|toi)(?:\s+het)?\s*$")
 _DEADLINE_CUE = re.compile(
     r"(?:\b(?:phan\s+dau|muc\s+tieu|chi\s+tieu)\s+)?\b(?:"
     r"truoc|cham\s+nhat(?:\s+(?:la|vao|den))?|han\s+chot|xong\s+truoc"
-    r"|hoan\s+thanh(?:\s+(?:trong|truoc))?|den(?:\s+het)?"
-    r"|trong(?:\s+suot)?(?:\s+giai\s+doan)?"
+    r"|hoan\s+thanh(?:\s+(?:trong|truoc|vao))?|den(?:\s+het)?"
+    r"|trong(?:\s+suot)?(?:\s+giai\s+doan)?|vao(?:\s+cuoi)?|ket\s+thuc(?:\s+(?:truoc|vao))?"
     r")\s*$"
 )
 # "quý I và quý III/2025": a date joined to an accepted deadline shares its cue.

@@ -82,3 +82,21 @@ def test_header_rows_need_a_content_column() -> None:
     assert is_header_row(("Tên nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Sản phẩm"))
     assert not is_header_row(("Thời gian", "Địa điểm"))
     assert not is_header_row(("ĐẢNG BỘ HUYỆN", "ĐẢNG CỘNG SẢN VIỆT NAM"))
+
+
+def test_markdown_pipe_table() -> None:
+    blocks = _laid(
+        "| TT | Nội dung | Chủ trì | Thời gian |\n"
+        "|---|:---|---|---|\n"
+        "| 1 | Tuyên truyền<br>- Hội nghị | Ban Tuyên giáo | Quý I/2026 |\n"
+        "Hết"
+    )
+    assert blocks == (
+        Table(
+            (
+                ("TT", "Nội dung", "Chủ trì", "Thời gian"),
+                ("1", "Tuyên truyền\n- Hội nghị", "Ban Tuyên giáo", "Quý I/2026"),
+            )
+        ),
+        Paragraph("Hết"),
+    )

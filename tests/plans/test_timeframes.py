@@ -269,6 +269,12 @@ def _no_cue(prose: str) -> ScanRow:
 
 SCAN_CASES: list[ScanRow] = [
     _found(
+        "Tổ chức sơ kết 02 năm thực hiện Chỉ thị vào quý IV/2027.",
+        ONCE,
+        "vào quý IV/2027",
+        due="2027-12-31",
+    ),
+    _found(
         "Thường xuyên theo dõi tiến độ thực hiện Chương trình, tổng hợp kết quả, "
         "báo cáo định kỳ và tham mưu Ban Thường vụ",
         RECURRING,
