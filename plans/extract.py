@@ -24,9 +24,9 @@ from plans.model import (
     Timeframe,
     TimeKind,
 )
-from plans.outline import Entry, Mark, Part, is_caps, nests_under, outline, part_of
+from plans.outline import Entry, Mark, Part, nests_under, outline, part_of
 from plans.tables import table_tasks
-from plans.text import fold
+from plans.text import fold, is_caps
 from plans.timeframes import parse_timeframe, scan_timeframe
 from plans.units import leading_units, split_units, starts_unit
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from plans.model import Block, Document, Paragraph, Table
-from plans.text import fold
+from plans.text import fold, is_caps
 
 HEADER_WORDS = (
     "noi dung",
@@ -228,7 +228,7 @@ def _join(lines: list[_Line], hard_wrapped: bool) -> list[Block]:
 def _continues(
     previous: str, line: _Line, text: str, after_blank: bool, hard_wrapped: bool
 ) -> bool:
-    if _MARKER.match(text) or _is_caps_heading(text):
+    if _MARKER.match(text) or is_caps(text):
         return False
     first = next((c for c in text if c.isalpha()), "")
     if first.islower():
@@ -240,13 +240,8 @@ def _continues(
         and not indented
         and len(previous) >= _WRAP_MIN
         and not previous.endswith(_SENTENCE_END)
-        and not _is_caps_heading(previous)
+        and not is_caps(previous)
     )
-
-
-def _is_caps_heading(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) > 0.8
 
 
 def _split_inline_items(paragraphs: Iterable[str]) -> list[str]:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from plans.text import fold
+from plans.text import fold, is_caps
 
 _ROMAN = re.compile(r"^(?:PHẦN\s+|Phần\s+)?([IVXL]{1,5}|[A-H](?=\.\s*[A-ZĐ]))\s*[.\-–/):]\s*(.+)$")
 _NUMBER = re.compile(r"^(\d{1,2}(?:\s*\.\s*\d{1,2})*)\s*\.\s*(.+)$")
@@ -57,11 +57,6 @@ def parse_entry(paragraph: str) -> Entry:
         return Entry(Mark.ITEM, "-", m.group(1).strip())
     return Entry(Mark.TEXT, "", text)
 
-
-def is_caps(text: str) -> bool:
-    """True for text written in capitals, as plans write their section titles."""
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def outline(paragraphs: Sequence[str]) -> list[Entry]:

@@ -43,3 +43,14 @@ def fold(text: str) -> str:
 def squash(text: str) -> str:
     """Collapse runs of whitespace into single spaces and trim."""
     return _SPACES.sub(" ", text).strip()
+
+
+_HEADING_MAX = 200
+
+
+def is_caps(text: str) -> bool:
+    """True for a short text written in capitals, as plans write their section titles."""
+    if len(text) > _HEADING_MAX:
+        return False
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
