@@ -91,6 +91,27 @@ class Channel(StrEnum):
     CONSOLE = "console"
 
 
+class ReminderStep(StrEnum):
+    """Why a reminder is sent; ``occurrence`` tells instances of one step apart."""
+
+    BEFORE = "before"
+    DUE = "due"
+    OVERDUE = "overdue"
+    CHECKIN = "checkin"
+    ESCALATION = "escalation"
+
+
+class ReminderState(StrEnum):
+    """Where a reminder stands in the outbox."""
+
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+    DEAD = "dead"
+    UNREACHABLE = "unreachable"
+
+
 class ReviewFlag(StrEnum):
     """Codes stored in ``tasks.review_flags``; other modules may store further codes."""
 
@@ -194,6 +215,7 @@ class Plan(Base):
     source_name: Mapped[str] = mapped_column(String(255))
     source_sha256: Mapped[str] = mapped_column(String(64), index=True)
     status: Mapped[PlanStatus] = mapped_column(_enum(PlanStatus), default=PlanStatus.DRAFT)
+    reminder_policy: Mapped[dict[str, Any] | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     activated_at: Mapped[datetime | None] = mapped_column()
 
@@ -312,6 +334,7 @@ class Contact(Base):
     user_id: Mapped[str | None] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(255), default="")
     language: Mapped[str | None] = mapped_column(String(8))
+    unreachable_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[Unit | None] = relationship()
@@ -340,3 +363,48 @@ class Report(Base):
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     raw_text: Mapped[str] = mapped_column(Text)
     parsed: Mapped[dict[str, Any] | None] = mapped_column()
+
+
+class Reminder(Base):
+    """One message owed to one contact: a row of the durable outbox.
+
+    Rows are enqueued idempotently — (assignment, contact, step, occurrence) is
+    unique — in the transaction that causes them. A dispatcher claims due rows
+    under a lease, sends them and records the sent message id at once; a reaper
+    returns rows whose lease ran out. ``due_at`` is when the row may go next (a
+    retry moves it); ``planned_at`` is when the policy wanted it.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "contact_id", "step", "occurrence"),
+        _one_of("step", ReminderStep),
+        _one_of("state", ReminderState),
+        _one_of("channel", Channel),
+        Index(None, "state", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    is_group: Mapped[bool] = mapped_column(Boolean, default=False)
+    step: Mapped[ReminderStep] = mapped_column(_enum(ReminderStep))
+    occurrence: Mapped[str] = mapped_column(String(32), default="")
+    planned_at: Mapped[datetime] = mapped_column()
+    due_at: Mapped[datetime] = mapped_column()
+    state: Mapped[ReminderState] = mapped_column(
+        _enum(ReminderState), default=ReminderState.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column()
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[datetime | None] = mapped_column()
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

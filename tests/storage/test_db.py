@@ -8,13 +8,14 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Column, Integer, MetaData, Table, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from storage.db import Database, create_engine, open_database
+from storage.db import Database, alembic_config, create_engine, open_database
 from storage.dialect import for_update_skip_locked, sqlite_file
 from storage.models import Base, Unit
 from tests.storage.factories import make_unit
@@ -65,7 +66,7 @@ async def test_reopening_keeps_data_and_migrates_nothing_twice(settings: Setting
         names = (await session.scalars(select(Unit.name))).all()
         version = await session.scalar(text("SELECT version_num FROM alembic_version"))
     assert names == ["Văn phòng Đảng ủy"]
-    assert version == "0001"
+    assert version == ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 async def test_migrations_at_head_match_the_models(database: Database) -> None:
@@ -77,7 +78,7 @@ async def test_model_comparison_notices_a_missing_table(database: Database) -> N
     extended = MetaData(naming_convention=Base.metadata.naming_convention)
     for table in Base.metadata.tables.values():
         table.to_metadata(extended)
-    Table("reminders", extended, Column("id", Integer, primary_key=True))
+    Table("not_migrated", extended, Column("id", Integer, primary_key=True))
     async with database.engine.connect() as connection:
         diff = await connection.run_sync(_diff, extended)
     assert [entry[0] for entry in diff] == ["add_table"]
