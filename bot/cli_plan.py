@@ -41,6 +41,7 @@ from bot.render import (
     task_grid,
     tasks_summary,
 )
+from bot.wiring import reminder_planner
 from plans.activation import ActivationResult, activate_plan, trigger_task
 from plans.extract import extract_plan
 from plans.importing import ImportResult, ProgressCallback, ReviewItem, import_plan, sha256_of
@@ -48,6 +49,7 @@ from plans.model import ExtractedPlan
 from plans.readers import read_plan
 from plans.review import PlanView, TaskView, edit_task, plan_view
 from storage.models import Plan, Task
+from storage.types import utcnow
 
 MANY_TASKS = 500
 """From this many tasks on, an import shows its progress even when stderr is not a terminal."""
@@ -341,8 +343,9 @@ def edit_task_command(
                 _("Nothing to change: give --lead, --support, --time or --target."),
                 EXIT_USAGE,
             )
-        task = in_transaction(
-            lambda session: edit_task(
+
+        async def edit(session: AsyncSession) -> TaskView:
+            view = await edit_task(
                 session,
                 task_id,
                 lead=unit_names(lead),
@@ -351,7 +354,10 @@ def edit_task_command(
                 target=target,
                 today=today(),
             )
-        )
+            await reminder_planner(get_settings()).plan_task(session, task_id, now=utcnow())
+            return view
+
+        task = in_transaction(edit)
     heading = Text(_("Task {id} updated:").format(id=task.id), style="bold")
     emit(Group(heading, task_grid([task_line(task)])))
 
@@ -366,7 +372,13 @@ def edit_task_command(
 def activate_command(plan_id: PlanId) -> None:
     """Expand the plan into assignments and report what was created and what is missing."""
     with user_errors(plan_id=plan_id):
-        result = in_transaction(lambda session: activate_plan(session, plan_id, today=today()))
+
+        async def activate(session: AsyncSession) -> ActivationResult:
+            result = await activate_plan(session, plan_id, today=today())
+            await reminder_planner(get_settings()).plan_plan(session, plan_id, now=utcnow())
+            return result
+
+        result = in_transaction(activate)
     emit(activation_report(result))
 
 
@@ -428,7 +440,13 @@ def trigger_command(
     """Open a conditional task's assignments with the given deadline."""
     with user_errors(task_id=task_id):
         deadline = parse_day(due)
-        opened = in_transaction(lambda session: trigger_task(session, task_id, deadline))
+
+        async def trigger(session: AsyncSession) -> int:
+            opened = await trigger_task(session, task_id, deadline)
+            await reminder_planner(get_settings()).plan_task(session, task_id, now=utcnow())
+            return opened
+
+        opened = in_transaction(trigger)
     message = ngettext(
         "Task {id} triggered, due {date}: {count} assignment opened.",
         "Task {id} triggered, due {date}: {count} assignments opened.",

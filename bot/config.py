@@ -9,16 +9,71 @@ case, without prefix (``DATABASE_URL``, ``TIMEZONE``, ``LANGUAGE``, ...). Use
 from __future__ import annotations
 
 import functools
+import re
+from datetime import date, time
 from pathlib import Path
+from typing import Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, PositiveInt, SecretStr, field_validator
+from pydantic import Field, PositiveInt, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LOCALES_DIR = REPO_ROOT / "locales"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/nhacviec.db"
 MIB = 1024 * 1024
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_FULL = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_CLOCK = re.compile(r"(\d{1,2})(?::(\d{2})|[hH](\d{2})?)")
+
+
+def parse_clock(text: str) -> time:
+    """Read a local time of day written ``08:00``, ``8:00``, ``8h`` or ``8h30``."""
+    match = _CLOCK.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"not a time of day (HH:MM): {text!r}")
+    hour, minute = int(match[1]), int(match[2] or match[3] or 0)
+    if hour > 23 or minute > 59:
+        raise ValueError(f"not a time of day (HH:MM): {text!r}")
+    return time(hour, minute)
+
+
+def parse_quiet_hours(text: str) -> tuple[time, time]:
+    """Read ``START-END`` (``21:00-07:00``); an empty text means no quiet hours (equal ends)."""
+    if not text.strip():
+        return time(0, 0), time(0, 0)
+    parts = re.split(r"\s*[-–]\s*", text.strip())
+    if len(parts) != 2:
+        raise ValueError(f"quiet hours must look like 21:00-07:00, got {text!r}")
+    return parse_clock(parts[0]), parse_clock(parts[1])
+
+
+def parse_weekdays(text: str) -> frozenset[int]:
+    """Read a comma list of weekdays (``mon``..``sun``, or longer English names) into weekday
+    numbers (Monday = 0); may be empty."""
+    days: set[int] = set()
+    for item in _comma_items(text):
+        name = item.lower()
+        day = next((n for n, full in enumerate(_WEEKDAY_FULL) if full.startswith(name)), None)
+        if len(name) < 3 or day is None:
+            raise ValueError(f"unknown weekday {item!r}: use {', '.join(WEEKDAY_NAMES)}")
+        days.add(day)
+    return frozenset(days)
+
+
+def parse_dates(text: str) -> frozenset[date]:
+    """Read a comma list of ISO dates (``2026-02-13,2026-02-23``); may be empty."""
+    dates: set[date] = set()
+    for item in _comma_items(text):
+        try:
+            dates.add(date.fromisoformat(item))
+        except ValueError as exc:
+            raise ValueError(f"not an ISO date (YYYY-MM-DD): {item!r}") from exc
+    return frozenset(dates)
+
+
+def _comma_items(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
 
 
 class Settings(BaseSettings):
@@ -53,6 +108,29 @@ class Settings(BaseSettings):
     zalo_bot_token: SecretStr | None = None
     """Zalo bot access token (``ZALO_BOT_TOKEN``); no Zalo channel without it."""
 
+    quiet_hours: str = Field(default="21:00-07:00")
+    """Local hours without messages (``QUIET_HOURS``), ``START-END``; an end earlier than the
+    start runs past midnight. Empty: no quiet hours."""
+
+    rest_weekdays: str = Field(default="sun")
+    """Weekdays without messages (``REST_WEEKDAYS``): a comma list of ``mon``..``sun``, may be
+    empty; at least one weekday must stay a working day."""
+
+    public_holidays: bool = Field(default=True)
+    """Whether Vietnamese public holidays, Tết included, are days without messages
+    (``PUBLIC_HOLIDAYS``)."""
+
+    extra_days_off: str = Field(default="")
+    """Further days without messages (``EXTRA_DAYS_OFF``): a comma list of ISO dates, e.g. the
+    days off the government adds around Tết."""
+
+    extra_working_days: str = Field(default="")
+    """Days that are working days although a rest weekday or holiday (``EXTRA_WORKING_DAYS``):
+    a comma list of ISO dates, e.g. a Saturday or Sunday worked in exchange for a bridge day."""
+
+    reminder_time: str = Field(default="08:00")
+    """Local time of day at which reminders are sent (``REMINDER_TIME``), ``HH:MM``."""
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -70,10 +148,67 @@ class Settings(BaseSettings):
         first = value.strip().split(":", 1)[0]
         return first.split(".", 1)[0].split("_", 1)[0].lower() or "vi"
 
+    @field_validator("quiet_hours")
+    @classmethod
+    def _valid_quiet_hours(cls, value: str) -> str:
+        start, end = parse_quiet_hours(value)
+        return "" if start == end else f"{start:%H:%M}-{end:%H:%M}"
+
+    @field_validator("rest_weekdays")
+    @classmethod
+    def _valid_rest_weekdays(cls, value: str) -> str:
+        days = parse_weekdays(value)
+        if len(days) == len(WEEKDAY_NAMES):
+            raise ValueError("every weekday is a rest day: no reminder could ever be sent")
+        return ",".join(WEEKDAY_NAMES[d] for d in sorted(days))
+
+    @field_validator("extra_days_off", "extra_working_days")
+    @classmethod
+    def _valid_dates(cls, value: str) -> str:
+        return ",".join(d.isoformat() for d in sorted(parse_dates(value)))
+
+    @field_validator("reminder_time")
+    @classmethod
+    def _valid_reminder_time(cls, value: str) -> str:
+        return f"{parse_clock(value):%H:%M}"
+
+    @model_validator(mode="after")
+    def _days_off_and_working_days_apart(self) -> Self:
+        both = self.extra_days_off_dates & self.extra_working_days_dates
+        if both:
+            listed = ", ".join(d.isoformat() for d in sorted(both))
+            raise ValueError(f"dates both in EXTRA_DAYS_OFF and EXTRA_WORKING_DAYS: {listed}")
+        return self
+
     @property
     def tz(self) -> ZoneInfo:
         """The configured time zone as a ``tzinfo``."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def quiet_window(self) -> tuple[time, time]:
+        """Quiet hours as (start, end) local times; equal ends mean none."""
+        return parse_quiet_hours(self.quiet_hours)
+
+    @property
+    def rest_weekday_numbers(self) -> frozenset[int]:
+        """Rest weekdays as numbers, Monday = 0 … Sunday = 6."""
+        return parse_weekdays(self.rest_weekdays)
+
+    @property
+    def extra_days_off_dates(self) -> frozenset[date]:
+        """``extra_days_off`` as dates."""
+        return parse_dates(self.extra_days_off)
+
+    @property
+    def extra_working_days_dates(self) -> frozenset[date]:
+        """``extra_working_days`` as dates."""
+        return parse_dates(self.extra_working_days)
+
+    @property
+    def reminder_clock(self) -> time:
+        """``reminder_time`` as a local time of day."""
+        return parse_clock(self.reminder_time)
 
 
 @functools.cache

@@ -3,7 +3,8 @@
 SQLite (the default, through aiosqlite) needs per-connection pragmas and has to be
 told to emit ``BEGIN`` itself so that transactions, savepoints and migrations are
 real; PostgreSQL needs none of that but supports row locks that skip rows another
-worker already holds. Code elsewhere asks this module instead of testing the URL.
+worker already holds. Each spells ``INSERT ... ON CONFLICT DO NOTHING`` through its
+own SQLAlchemy construct. Code elsewhere asks this module instead of testing the URL.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, event
+from sqlalchemy import Insert, Select, Table, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -105,3 +108,17 @@ def for_update_skip_locked(stmt: SelectT, dialect_name: str) -> SelectT:
     if dialect_name == "postgresql":
         return stmt.with_for_update(skip_locked=True)
     return stmt
+
+
+def insert_ignoring_conflicts(table: Table, dialect_name: str) -> Insert:
+    """``INSERT INTO table ... ON CONFLICT DO NOTHING``: rows that would break a unique
+    constraint are skipped, not reported as errors.
+
+    Both SQLite (3.24+) and PostgreSQL spell it the same way, but each through its
+    own SQLAlchemy construct; other backends are refused.
+    """
+    if dialect_name == "sqlite":
+        return sqlite_insert(table).on_conflict_do_nothing()
+    if dialect_name == "postgresql":
+        return postgresql_insert(table).on_conflict_do_nothing()
+    raise NotImplementedError(f"no INSERT ... ON CONFLICT DO NOTHING for {dialect_name}")

@@ -1,0 +1,209 @@
+"""The Telegram channel over real HTTP against the fake Bot API server."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.channels.telegram import TelegramChannel, build_keyboard
+from scheduling.channel import (
+    Button,
+    Channel,
+    MessageRef,
+    OutgoingMessage,
+    PermanentFailure,
+    RetryAfter,
+    TransientFailure,
+    Unreachable,
+)
+from tests.fakes.telegram_server import FakeTelegram, FloodLimits, running_fake
+
+TOKEN = "123456:TEST-token"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    async with running_fake(token=TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+async def channel(fake: FakeTelegram) -> AsyncIterator[TelegramChannel]:
+    async with TelegramChannel(TOKEN, api_base=fake.base_url, timeout=5.0) as telegram:
+        yield telegram
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_is_a_channel_named_telegram() -> None:
+    telegram: Channel = TelegramChannel(TOKEN)
+    assert telegram.name == "telegram"
+
+
+async def test_text_and_buttons_arrive_as_sent(
+    fake: FakeTelegram, channel: TelegramChannel
+) -> None:
+    message = OutgoingMessage(
+        text="Nhắc việc: báo cáo quý I trước 31/03/2026",
+        buttons=(
+            (Button("Xong", "done:41"), Button("Đạt 50%", "pct:41:50")),
+            (Button("Vướng mắc", "stuck:41"),),
+        ),
+    )
+
+    ref = await channel.send("1001", message)
+
+    assert ref == MessageRef(chat_id="1001", message_id="1")
+    [delivered] = fake.messages
+    assert delivered.chat_id == 1001
+    assert delivered.text == message.text
+    assert delivered.reply_markup == {
+        "inline_keyboard": [
+            [
+                {"text": "Xong", "callback_data": "done:41"},
+                {"text": "Đạt 50%", "callback_data": "pct:41:50"},
+            ],
+            [{"text": "Vướng mắc", "callback_data": "stuck:41"}],
+        ]
+    }
+
+
+async def test_message_ids_increase_per_chat_and_replies_point_back(
+    fake: FakeTelegram, channel: TelegramChannel
+) -> None:
+    first = await channel.send("-2002", OutgoingMessage(text="một"))
+    other_chat = await channel.send("1001", OutgoingMessage(text="khác"))
+    second = await channel.send("-2002", OutgoingMessage(text="hai", reply_to=first.message_id))
+
+    assert (first.message_id, second.message_id, other_chat.message_id) == ("1", "2", "1")
+    assert second.chat_id == "-2002"
+    assert fake.messages[-1].reply_to_message_id == 1
+    assert fake.messages[-1].reply_markup is None
+
+
+async def test_reply_to_a_deleted_message_still_sends(
+    fake: FakeTelegram, channel: TelegramChannel
+) -> None:
+    await channel.send("1001", OutgoingMessage(text="nhắc lại", reply_to="99"))
+
+    assert fake.texts(1001) == ["nhắc lại"]
+
+
+async def test_callback_data_over_64_bytes_is_refused_before_sending(
+    fake: FakeTelegram, channel: TelegramChannel
+) -> None:
+    too_long = "đ" * 33  # 66 bytes in UTF-8, 33 characters
+    with pytest.raises(ValueError, match="64 bytes"):
+        await channel.send("1001", OutgoingMessage("x", buttons=((Button("X", too_long),),)))
+    assert fake.requests == 0
+
+
+def test_keyboard_accepts_exactly_64_bytes_and_skips_empty_rows() -> None:
+    markup = build_keyboard(((), (Button("A", "a" * 64),)))
+
+    assert markup is not None
+    assert [[b.callback_data for b in row] for row in markup.inline_keyboard] == [["a" * 64]]
+    assert build_keyboard(()) is None
+
+
+async def test_flood_answer_becomes_retry_after_with_servers_delay(
+    fake: FakeTelegram, channel: TelegramChannel
+) -> None:
+    fake.throttle(1001, retry_after=7)
+
+    with pytest.raises(RetryAfter) as caught:
+        await channel.send("1001", OutgoingMessage(text="quá nhanh"))
+
+    assert caught.value.seconds == 7
+    assert fake.count_429 == 1
+    assert fake.messages == []
+
+
+async def test_enforced_group_limit_answers_429_with_seconds_to_wait() -> None:
+    limits = FloodLimits(group_per_minute=2)
+    async with (
+        running_fake(enforce_limits=True, limits=limits) as fake,
+        TelegramChannel(TOKEN, api_base=fake.base_url) as telegram,
+    ):
+        for text in ("một", "hai"):
+            await telegram.send("-3003", OutgoingMessage(text=text))
+        with pytest.raises(RetryAfter) as caught:
+            await telegram.send("-3003", OutgoingMessage(text="ba"))
+
+    assert 55 <= caught.value.seconds <= 60
+    assert fake.texts(-3003) == ["một", "hai"]
+    assert fake.count_429 == 1
+
+
+async def test_blocked_user_is_unreachable(fake: FakeTelegram, channel: TelegramChannel) -> None:
+    fake.block(1001)
+
+    with pytest.raises(Unreachable, match="blocked"):
+        await channel.send("1001", OutgoingMessage(text="xin chào"))
+
+
+async def test_chat_not_found_is_permanent(fake: FakeTelegram, channel: TelegramChannel) -> None:
+    fake.forget(1001)
+
+    with pytest.raises(PermanentFailure, match="chat not found"):
+        await channel.send("1001", OutgoingMessage(text="xin chào"))
+
+
+async def test_other_bad_requests_are_permanent(channel: TelegramChannel) -> None:
+    with pytest.raises(PermanentFailure, match="too long"):
+        await channel.send("1001", OutgoingMessage(text="x" * 5000))
+
+
+async def test_server_error_is_transient_then_recovers(
+    fake: FakeTelegram, channel: TelegramChannel
+) -> None:
+    fake.fail(1001, times=1, status=500)
+
+    with pytest.raises(TransientFailure):
+        await channel.send("1001", OutgoingMessage(text="lần một"))
+    ref = await channel.send("1001", OutgoingMessage(text="lần hai"))
+
+    assert ref.message_id == "1"
+    assert fake.texts(1001) == ["lần hai"]
+
+
+async def test_bad_gateway_html_page_is_transient(
+    fake: FakeTelegram, channel: TelegramChannel
+) -> None:
+    fake.fail(1001, times=1, status=502)
+
+    with pytest.raises(TransientFailure):
+        await channel.send("1001", OutgoingMessage(text="xin chào"))
+
+
+async def test_server_down_is_transient() -> None:
+    base = f"http://127.0.0.1:{_free_port()}"
+    async with TelegramChannel(TOKEN, api_base=base, timeout=2.0) as telegram:
+        with pytest.raises(TransientFailure):
+            await telegram.send("1001", OutgoingMessage(text="xin chào"))
+
+
+async def test_slow_server_times_out_as_transient() -> None:
+    async with (
+        running_fake(latency=0.5) as fake,
+        TelegramChannel(TOKEN, api_base=fake.base_url, timeout=0.1) as telegram,
+    ):
+        with pytest.raises(TransientFailure):
+            await telegram.send("1001", OutgoingMessage(text="xin chào"))
+
+
+async def test_username_comes_from_get_me(channel: TelegramChannel) -> None:
+    assert await channel.username() == "nhacviec_test_bot"
+
+
+async def test_wrong_token_is_transient_not_permanent(fake: FakeTelegram) -> None:
+    async with TelegramChannel("999:WRONG", api_base=fake.base_url) as telegram:
+        with pytest.raises(TransientFailure, match="Unauthorized"):
+            await telegram.send("1001", OutgoingMessage(text="xin chào"))

@@ -1,0 +1,1 @@
+"""Stand-ins for outside services, used by tests and benchmarks."""

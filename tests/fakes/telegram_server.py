@@ -1,0 +1,527 @@
+"""A fake Telegram Bot API server speaking the real JSON, for tests and benchmarks.
+
+It serves ``GET``/``POST /bot<token>/<method>`` for ``getMe`` and ``sendMessage``
+(form-encoded, multipart or JSON bodies, as aiogram and other clients send them),
+records every delivered message, and can misbehave on purpose:
+
+* ``enforce_limits``: Telegram's flood limits — about 30 messages a second per
+  bot, one a second per private chat (with a small burst), 20 a minute per group
+  (negative chat ids) — answered with HTTP 429 and ``retry_after``;
+* per chat: blocked (403), missing (400 "chat not found"), flaky (500 or 502
+  a given number of times, then success), throttled (one 429 with a chosen
+  ``retry_after``);
+* ``latency``: seconds to wait before every answer.
+
+In-process use::
+
+    async with running_fake(enforce_limits=True) as fake:
+        ...  # point a client at fake.base_url, then read fake.messages, fake.count_429
+
+As a separate process, appending each delivered message as one JSON line to a log
+and printing ``READY <base_url>`` once it listens::
+
+    python -m tests.fakes.telegram_server --port 0 --log deliveries.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import select
+import signal
+import subprocess
+import sys
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from aiohttp import web
+
+DEFAULT_TOKEN_ID = 123456
+MAX_TEXT_LENGTH = 4096
+MAX_CALLBACK_DATA_BYTES = 64
+SUPERGROUP_ID_BELOW = -1_000_000_000_000
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """One message the fake accepted: where it went, what it said, and when (epoch seconds)."""
+
+    chat_id: int
+    message_id: int
+    text: str
+    reply_markup: dict[str, Any] | None
+    reply_to_message_id: int | None
+    at: float
+
+
+class ApiError(Exception):
+    """An error answer of the Bot API: HTTP status, description and optional parameters."""
+
+    def __init__(
+        self, status: int, description: str, parameters: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+        self.parameters = parameters
+
+    def response(self) -> web.Response:
+        """The error as Telegram sends it."""
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.status,
+            "description": self.description,
+        }
+        if self.parameters:
+            body["parameters"] = self.parameters
+        return web.json_response(body, status=self.status)
+
+
+class FloodLimits:
+    """Telegram's limits as sliding windows and a per-chat token bucket.
+
+    ``check`` answers how long a message to ``chat_id`` must wait (0 when it may go)
+    and, when it may go, counts it.
+    """
+
+    def __init__(
+        self,
+        *,
+        per_second: int = 30,
+        private_interval: float = 1.0,
+        private_burst: int = 3,
+        group_per_minute: int = 20,
+    ) -> None:
+        self.per_second = per_second
+        self.private_interval = private_interval
+        self.private_burst = private_burst
+        self.group_per_minute = group_per_minute
+        self._global: deque[float] = deque()
+        self._groups: dict[int, deque[float]] = {}
+        self._private: dict[int, tuple[float, float]] = {}
+
+    def check(self, chat_id: int, now: float) -> float:
+        """Seconds until a message to ``chat_id`` is allowed; 0 means allowed and counted."""
+        wait = max(self._global_wait(now), self._chat_wait(chat_id, now))
+        if wait > 0:
+            return wait
+        self._global.append(now)
+        if chat_id < 0:
+            self._groups.setdefault(chat_id, deque()).append(now)
+        else:
+            tokens, _ = self._private_tokens(chat_id, now)
+            self._private[chat_id] = (tokens - 1.0, now)
+        return 0.0
+
+    def _global_wait(self, now: float) -> float:
+        _drop_older(self._global, now - 1.0)
+        if len(self._global) < self.per_second:
+            return 0.0
+        return self._global[0] + 1.0 - now
+
+    def _chat_wait(self, chat_id: int, now: float) -> float:
+        if chat_id < 0:
+            window = self._groups.get(chat_id)
+            if window is None:
+                return 0.0
+            _drop_older(window, now - 60.0)
+            if len(window) < self.group_per_minute:
+                return 0.0
+            return window[0] + 60.0 - now
+        if self.private_interval <= 0:
+            return 0.0
+        tokens, _ = self._private_tokens(chat_id, now)
+        if tokens >= 1.0:
+            return 0.0
+        return (1.0 - tokens) * self.private_interval
+
+    def _private_tokens(self, chat_id: int, now: float) -> tuple[float, float]:
+        tokens, last = self._private.get(chat_id, (float(self.private_burst), now))
+        if self.private_interval > 0:
+            tokens = min(float(self.private_burst), tokens + (now - last) / self.private_interval)
+        return tokens, now
+
+
+def _drop_older(window: deque[float], cutoff: float) -> None:
+    while window and window[0] <= cutoff:
+        window.popleft()
+
+
+class FakeTelegram:
+    """The fake server's state and request handling; serve it with :func:`running_fake`."""
+
+    def __init__(
+        self,
+        *,
+        token: str | None = None,
+        enforce_limits: bool = False,
+        limits: FloodLimits | None = None,
+        blocked: Iterable[int] = (),
+        missing: Iterable[int] = (),
+        flaky: Mapping[int, int] | None = None,
+        flaky_status: int = 500,
+        latency: float = 0.0,
+        log: Path | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.token = token
+        self.enforce_limits = enforce_limits
+        self.limits = limits or FloodLimits()
+        self.blocked: set[int] = set(blocked)
+        self.missing: set[int] = set(missing)
+        self.failures: dict[int, list[int]] = {
+            chat: [flaky_status] * times for chat, times in (flaky or {}).items()
+        }
+        self.throttled: dict[int, int] = {}
+        self.latency = latency
+        self.clock = clock
+        self.messages: list[Delivered] = []
+        self.count_429 = 0
+        self.requests = 0
+        self.base_url = ""
+        self._next_id: dict[int, int] = {}
+        self._log_path = log
+        self._log: IO[str] | None = None
+
+    def block(self, chat_id: int) -> None:
+        """Answer 403 "bot was blocked by the user" to messages for ``chat_id``."""
+        self.blocked.add(chat_id)
+
+    def forget(self, chat_id: int) -> None:
+        """Answer 400 "chat not found" to messages for ``chat_id``."""
+        self.missing.add(chat_id)
+
+    def fail(self, chat_id: int, times: int = 1, status: int = 500) -> None:
+        """Answer ``status`` (500, or 502 with an HTML page) the next ``times`` sends to a chat."""
+        self.failures.setdefault(chat_id, []).extend([status] * times)
+
+    def throttle(self, chat_id: int, retry_after: int) -> None:
+        """Answer the next send to ``chat_id`` with 429 and this ``retry_after``."""
+        self.throttled[chat_id] = retry_after
+
+    def texts(self, chat_id: int) -> list[str]:
+        """The texts delivered to ``chat_id``, in order."""
+        return [m.text for m in self.messages if m.chat_id == chat_id]
+
+    def app(self) -> web.Application:
+        """The aiohttp application serving the Bot API routes."""
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.on_startup.append(self._open_log)
+        app.on_cleanup.append(self._close_log)
+        return app
+
+    async def _open_log(self, _app: web.Application) -> None:
+        if self._log_path is not None:
+            self._log = self._log_path.open("a", encoding="utf-8")
+
+    async def _close_log(self, _app: web.Application) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        self.requests += 1
+        if self.latency > 0:
+            await asyncio.sleep(self.latency)
+        token = request.match_info["token"]
+        method = request.match_info["method"].lower()
+        try:
+            if self.token is not None and token != self.token:
+                raise ApiError(401, "Unauthorized")
+            params = await _read_params(request)
+            if method == "getme":
+                return _ok(self._bot_user(token))
+            if method == "sendmessage":
+                return self._send_message(params)
+            raise ApiError(404, "Not Found")
+        except ApiError as error:
+            if error.status == 429:
+                self.count_429 += 1
+            return error.response()
+        except _HtmlError as error:
+            return web.Response(status=error.status, text=error.page, content_type="text/html")
+
+    def _bot_user(self, token: str) -> dict[str, Any]:
+        prefix = token.split(":", 1)[0]
+        return {
+            "id": int(prefix) if prefix.isdigit() else DEFAULT_TOKEN_ID,
+            "is_bot": True,
+            "first_name": "Nhắc Việc",
+            "username": "nhacviec_test_bot",
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    def _send_message(self, params: Mapping[str, Any]) -> web.Response:
+        chat_id = _chat_id(params.get("chat_id"))
+        text = str(params.get("text") or "")
+        markup = _json_object(params.get("reply_markup"), "reply_markup")
+        reply_to, allow_without = _reply_target(params)
+        self._scripted_failure(chat_id)
+        _check_text(text)
+        _check_markup(markup)
+        if reply_to is not None and not allow_without and reply_to >= self._next_id.get(chat_id, 1):
+            raise ApiError(400, "Bad Request: message to be replied not found")
+        self._flood_check(chat_id)
+        message_id = self._next_id.get(chat_id, 1)
+        self._next_id[chat_id] = message_id + 1
+        delivered = Delivered(chat_id, message_id, text, markup, reply_to, time.time())
+        self.messages.append(delivered)
+        self._write_log(delivered)
+        return _ok(_message_json(delivered))
+
+    def _scripted_failure(self, chat_id: int) -> None:
+        if chat_id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat_id in self.missing:
+            raise ApiError(400, "Bad Request: chat not found")
+        pending = self.failures.get(chat_id)
+        if pending:
+            status = pending.pop(0)
+            if status == 502:
+                raise _HtmlError(502, _BAD_GATEWAY_PAGE)
+            raise ApiError(status, "Internal Server Error")
+        retry_after = self.throttled.pop(chat_id, None)
+        if retry_after is not None:
+            raise _too_many(retry_after)
+
+    def _flood_check(self, chat_id: int) -> None:
+        if not self.enforce_limits:
+            return
+        wait = self.limits.check(chat_id, self.clock())
+        if wait > 0:
+            raise _too_many(max(1, math.ceil(wait)))
+
+    def _write_log(self, delivered: Delivered) -> None:
+        if self._log is None:
+            return
+        self._log.write(json.dumps(asdict(delivered), ensure_ascii=False) + "\n")
+        self._log.flush()
+
+
+class _HtmlError(Exception):
+    """An answer that is not the Bot API's JSON, as a proxy in front of it sends."""
+
+    def __init__(self, status: int, page: str) -> None:
+        super().__init__(page)
+        self.status = status
+        self.page = page
+
+
+_BAD_GATEWAY_PAGE = (
+    "<html><head><title>502 Bad Gateway</title></head>"
+    "<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"
+)
+
+
+def _too_many(retry_after: int) -> ApiError:
+    return ApiError(
+        429,
+        f"Too Many Requests: retry after {retry_after}",
+        {"retry_after": retry_after},
+    )
+
+
+def _ok(result: Any) -> web.Response:
+    return web.json_response({"ok": True, "result": result})
+
+
+async def _read_params(request: web.Request) -> dict[str, Any]:
+    params: dict[str, Any] = dict(request.query)
+    if request.method != "POST" or not request.can_read_body:
+        return params
+    if request.content_type == "application/json":
+        body = await request.json()
+        if not isinstance(body, dict):
+            raise ApiError(400, "Bad Request: invalid JSON body")
+        params.update(body)
+    else:
+        form = await request.post()
+        params.update({key: value for key, value in form.items() if isinstance(value, str)})
+    return params
+
+
+def _chat_id(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return int(value)
+    if value is None or value == "":
+        raise ApiError(400, "Bad Request: chat_id is empty")
+    raise ApiError(400, "Bad Request: chat not found")
+
+
+def _json_object(value: Any, field: str) -> dict[str, Any] | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as exc:
+            raise ApiError(400, f"Bad Request: can't parse {field} JSON object") from exc
+    if not isinstance(value, dict):
+        raise ApiError(400, f"Bad Request: {field} must be an object")
+    return value
+
+
+def _reply_target(params: Mapping[str, Any]) -> tuple[int | None, bool]:
+    """The message replied to and whether a missing one is acceptable."""
+    reply = _json_object(params.get("reply_parameters"), "reply_parameters")
+    if reply is not None:
+        return _int(reply.get("message_id")), bool(reply.get("allow_sending_without_reply"))
+    allow = str(params.get("allow_sending_without_reply", "")).lower() == "true"
+    return _int(params.get("reply_to_message_id")), allow
+
+
+def _int(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise ApiError(400, "Bad Request: wrong message identifier") from exc
+
+
+def _check_text(text: str) -> None:
+    if not text.strip():
+        raise ApiError(400, "Bad Request: message text is empty")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise ApiError(400, "Bad Request: message is too long")
+
+
+def _check_markup(markup: Mapping[str, Any] | None) -> None:
+    if markup is None:
+        return
+    rows = markup.get("inline_keyboard")
+    if not isinstance(rows, list):
+        return
+    for row in rows:
+        for button in row if isinstance(row, list) else ():
+            data = button.get("callback_data") if isinstance(button, dict) else None
+            if isinstance(data, str) and len(data.encode()) > MAX_CALLBACK_DATA_BYTES:
+                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+
+
+def _chat_json(chat_id: int) -> dict[str, Any]:
+    if chat_id >= 0:
+        return {"id": chat_id, "type": "private", "first_name": f"User {chat_id}"}
+    kind = "supergroup" if chat_id < SUPERGROUP_ID_BELOW else "group"
+    return {"id": chat_id, "type": kind, "title": f"Group {chat_id}"}
+
+
+def _message_json(delivered: Delivered) -> dict[str, Any]:
+    chat = _chat_json(delivered.chat_id)
+    message: dict[str, Any] = {
+        "message_id": delivered.message_id,
+        "from": {"id": DEFAULT_TOKEN_ID, "is_bot": True, "first_name": "Nhắc Việc"},
+        "chat": chat,
+        "date": int(delivered.at),
+        "text": delivered.text,
+    }
+    if delivered.reply_markup is not None:
+        message["reply_markup"] = delivered.reply_markup
+    if delivered.reply_to_message_id is not None:
+        message["reply_to_message"] = {
+            "message_id": delivered.reply_to_message_id,
+            "chat": chat,
+            "date": int(delivered.at),
+        }
+    return message
+
+
+@asynccontextmanager
+async def running_fake(
+    port: int = 0, host: str = "127.0.0.1", **options: Any
+) -> AsyncIterator[FakeTelegram]:
+    """Serve a :class:`FakeTelegram` built from ``options`` on ``host:port`` (0 picks a free
+    port) for the duration of the block; ``fake.base_url`` is set once it listens."""
+    fake = FakeTelegram(**options)
+    runner = web.AppRunner(fake.app(), access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        bound_host, bound_port = runner.addresses[0][:2]
+        fake.base_url = f"http://{bound_host}:{bound_port}"
+        yield fake
+    finally:
+        await runner.cleanup()
+
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextmanager
+def fake_process(
+    *, log: Path | None = None, enforce_limits: bool = False, start_timeout: float = 30.0
+) -> Iterator[str]:
+    """Run the fake as a separate process for the block; yields its base URL.
+
+    ``log`` receives one JSON line per delivered message. The process is stopped
+    with SIGTERM at the end.
+    """
+    command = [sys.executable, "-m", "tests.fakes.telegram_server", "--port", "0"]
+    if log is not None:
+        command += ["--log", str(log)]
+    if enforce_limits:
+        command.append("--enforce-limits")
+    server = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        ready, _, _ = select.select([server.stdout], [], [], start_timeout)
+        line = server.stdout.readline().strip() if ready else ""
+        if not line.startswith("READY "):
+            raise RuntimeError(f"the fake Telegram server did not start: {line!r}")
+        yield line.removeprefix("READY ")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--log", type=Path, help="append delivered messages here as JSON lines")
+    parser.add_argument("--token", help="accept only this bot token")
+    parser.add_argument("--enforce-limits", action="store_true")
+    parser.add_argument("--latency", type=float, default=0.0)
+    return parser.parse_args(argv)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    """Run the fake until SIGTERM or SIGINT, printing ``READY <base_url>`` once it listens."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    options: dict[str, Any] = {
+        "token": args.token,
+        "enforce_limits": args.enforce_limits,
+        "latency": args.latency,
+        "log": args.log,
+    }
+    async with running_fake(args.port, args.host, **options) as fake:
+        print(f"READY {fake.base_url}", flush=True)
+        await stop.wait()
+        print(f"delivered {len(fake.messages)} messages, {fake.count_429} answered 429", flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Command-line entry point of the separate-process fake."""
+    asyncio.run(serve(_parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
