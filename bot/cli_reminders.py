@@ -211,9 +211,8 @@ def policy_command(
     ] = None,
 ) -> None:
     """Merge the given settings into the plan's policy; re-plan its pending reminders."""
-    changes: dict[str, object] = {
-        key: value
-        for key, value in {
+    with user_errors(plan_id=plan):
+        given = {
             "before_days": _days(before),
             "on_due_day": on_due,
             "overdue_days": _days(overdue),
@@ -221,10 +220,8 @@ def policy_command(
             "escalate_after": escalate_after,
             "checkin": checkin,
             "send_time": send_time,
-        }.items()
-        if value is not None
-    }
-    with user_errors(plan_id=plan):
+        }
+        changes: dict[str, object] = {k: v for k, v in given.items() if v is not None}
         policy = in_transaction(lambda session: _set_policy(session, plan, changes))
     emit(_policy_report(plan, policy))
 

@@ -152,11 +152,12 @@ async def make_contact(
     display_name: str = "Bí thư chi bộ",
 ) -> Contact:
     """A contact of ``unit_id`` in its own private chat (a fresh chat id unless given)."""
+    chat = chat_id or str(1000 + next(_serial))
     contact = Contact(
         unit_id=unit_id,
         channel=channel,
-        chat_id=chat_id or str(1000 + next(_serial)),
-        user_id=None,
+        chat_id=chat,
+        user_id=chat,
         display_name=display_name,
         language=language,
     )
