@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 
 from bot.channels.telegram import TelegramChannel, build_keyboard
@@ -207,3 +208,60 @@ async def test_wrong_token_is_transient_not_permanent(fake: FakeTelegram) -> Non
     async with TelegramChannel("999:WRONG", api_base=fake.base_url) as telegram:
         with pytest.raises(TransientFailure, match="Unauthorized"):
             await telegram.send("1001", OutgoingMessage(text="xin chào"))
+
+
+async def test_fake_speaks_the_bot_api_json_to_any_client(fake: FakeTelegram) -> None:
+    async with aiohttp.ClientSession(base_url=fake.base_url) as http:
+        me = await (await http.get(f"/bot{TOKEN}/getMe")).json()
+        sent = await http.post(
+            f"/bot{TOKEN}/sendMessage",
+            json={"chat_id": -500, "text": "họp chi bộ", "reply_markup": {"inline_keyboard": []}},
+        )
+        body = await sent.json()
+        fake.throttle(-500, retry_after=3)
+        refused = await http.post(f"/bot{TOKEN}/sendMessage", data={"chat_id": "-500", "text": "x"})
+
+    assert me == {
+        "ok": True,
+        "result": {
+            "id": 123456,
+            "is_bot": True,
+            "first_name": "Nhắc Việc",
+            "username": "nhacviec_test_bot",
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        },
+    }
+    assert sent.status == 200
+    assert body["result"]["message_id"] == 1
+    assert body["result"]["chat"] == {"id": -500, "type": "group", "title": "Group -500"}
+    assert body["result"]["text"] == "họp chi bộ"
+    assert refused.status == 429
+    assert await refused.json() == {
+        "ok": False,
+        "error_code": 429,
+        "description": "Too Many Requests: retry after 3",
+        "parameters": {"retry_after": 3},
+    }
+
+
+def test_fake_private_chat_limit_allows_a_short_burst_then_one_a_second() -> None:
+    limits = FloodLimits(private_burst=3)
+
+    waits = [limits.check(7, now=0.0) for _ in range(4)]
+
+    assert waits[:3] == [0.0, 0.0, 0.0]
+    assert waits[3] == pytest.approx(1.0)
+    assert limits.check(7, now=1.0) == 0.0
+    assert limits.check(7, now=1.5) == pytest.approx(0.5)
+
+
+def test_fake_global_limit_is_thirty_in_any_second() -> None:
+    limits = FloodLimits()
+
+    waits = [limits.check(chat, now=0.5) for chat in range(31)]
+
+    assert waits[:30] == [0.0] * 30
+    assert waits[30] == pytest.approx(1.0)
+    assert limits.check(99, now=1.5) == 0.0

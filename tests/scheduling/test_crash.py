@@ -1,11 +1,12 @@
 """A dispatcher killed at random moments loses no reminder and repeats few.
 
 The fake Telegram server runs as its own process and logs every delivery; a worker
-process (:mod:`tests.scheduling.crash_worker`) sends 2,000 due reminders to 400
-chats and is killed with SIGKILL five times while sending, then restarted and left
-to finish. Every reminder must then have been delivered to its chat, every row be
-SENT with the id of one of its deliveries, and a kill may have caused at most one
-duplicate (the message between its delivery and its record).
+process (:mod:`tests.scheduling.crash_worker`, forked from the test) sends 2,000
+due reminders to 400 chats and is killed with SIGKILL five times while sending,
+then restarted and left to finish. Every reminder must then have been delivered
+to its chat, every row be SENT with the id of one of its deliveries, and a kill
+may have caused at most one duplicate (the message between its delivery and its
+record).
 """
 
 from __future__ import annotations
@@ -23,10 +24,16 @@ from datetime import timedelta
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from sqlalchemy import select as sql_select
+from sqlalchemy import select
 
-from bench._support import bench_database, enqueue_all, new_reminders, seed_targets, utc_now
-from bench._support import sqlite_url as async_sqlite_url
+from bench._support import (
+    bench_database,
+    enqueue_all,
+    new_reminders,
+    seed_targets,
+    sqlite_url,
+    utc_now,
+)
 from storage.models import Reminder, ReminderState
 from tests.fakes.telegram_server import fake_process
 from tests.scheduling.crash_worker import CONCURRENCY, run_worker
@@ -35,7 +42,7 @@ REMINDERS = 2_000
 CHATS = 400
 KILLS = 5
 DEADLINE_SECONDS = 120.0
-"""Generous bound on the whole test, which normally takes a few seconds per restart."""
+"""Generous bound on the whole test, which normally takes about 15 seconds."""
 
 
 @dataclass(frozen=True)
@@ -62,15 +69,14 @@ async def _fill_outbox(path: Path) -> None:
         targets = await seed_targets(
             database, chats=CHATS, tasks=REMINDERS // CHATS, group_every=10
         )
-        assert await enqueue_all(database, new_reminders(targets, REMINDERS, lambda _: due)) == (
-            REMINDERS
-        )
+        inserted = await enqueue_all(database, new_reminders(targets, REMINDERS, lambda _: due))
+    assert inserted == REMINDERS
 
 
 async def _outbox_rows(path: Path) -> dict[int, Row]:
     async with bench_database(path) as database, database.sessions() as session:
         rows = await session.execute(
-            sql_select(Reminder.id, Reminder.chat_id, Reminder.state, Reminder.message_id)
+            select(Reminder.id, Reminder.chat_id, Reminder.state, Reminder.message_id)
         )
         return {rid: Row(int(chat), state, message_id) for rid, chat, state, message_id in rows}
 
@@ -142,7 +148,7 @@ def test_killed_dispatcher_loses_no_reminder(tmp_path: Path) -> None:
     rng = random.Random(seed)
 
     with fake_process(log=log) as api_base:
-        workers = Workers(async_sqlite_url(database), api_base)
+        workers = Workers(sqlite_url(database), api_base)
         try:
             for _ in range(KILLS):
                 _kill_while_sending(workers, log, rng, deadline)
