@@ -41,8 +41,8 @@ from tests.fakes.telegram_server import fake_process
 
 DEFAULT_REMINDERS = 10_000
 DEFAULT_CHATS = 1_000
-DEFAULT_BATCH_SIZE = 200
-DEFAULT_CONCURRENCY = 64
+DEFAULT_BATCH_SIZE = 500
+DEFAULT_CONCURRENCY = 128
 
 
 async def run(
@@ -64,8 +64,7 @@ async def run(
                 concurrency=concurrency,
             )
             started = time.perf_counter()
-            while await dispatcher.tick():
-                pass
+            await dispatcher.drain()
             seconds = time.perf_counter() - started
         sent = await sent_count(database)
     if sent != reminders:

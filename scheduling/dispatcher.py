@@ -83,6 +83,44 @@ def default_worker_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid4().hex[:8]}"
 
 
+class _GroupCommit:
+    """Records sent messages right after each send, sharing transactions.
+
+    Every send waits until its own record is committed before its slot takes
+    another row, so at most ``concurrency`` sent-but-unrecorded messages exist
+    at any moment (one when sends are not concurrent). Records that complete
+    while a commit is running are written together by the next one instead of
+    queueing a transaction each: SQLite commits, not statements, are the cost.
+    """
+
+    def __init__(
+        self, write: Callable[[Sequence[tuple[int, MessageRef]]], Awaitable[list[bool]]]
+    ) -> None:
+        self._write = write
+        self._lock = asyncio.Lock()
+        self._waiting: list[tuple[int, MessageRef, asyncio.Future[bool]]] = []
+
+    async def record(self, reminder_id: int, ref: MessageRef) -> bool:
+        """Record one delivery; returns whether this worker still held the claim."""
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting.append((reminder_id, ref, done))
+        async with self._lock:
+            if not done.done():
+                await self._commit_waiting()
+        return done.result()
+
+    async def _commit_waiting(self) -> None:
+        entries, self._waiting = self._waiting, []
+        try:
+            results = await self._write([(rid, ref) for rid, ref, _ in entries])
+        except BaseException as error:
+            for _rid, _ref, future in entries:
+                future.set_exception(error)
+            raise
+        for (_rid, _ref, future), result in zip(entries, results, strict=True):
+            future.set_result(result)
+
+
 @dataclass
 class _Batch:
     """What the sends of one batch share: when they must have started, and the
@@ -132,6 +170,7 @@ class Dispatcher:
         # One write at a time from this process: with SQLite the others would poll
         # for the database lock, and every record here is a single short statement.
         self._writes = asyncio.Lock()
+        self._sent_log = _GroupCommit(self._mark_sent)
 
     @property
     def batch_size(self) -> int:
@@ -146,6 +185,21 @@ class Dispatcher:
         """Claim, compose and send one batch; returns the number of messages sent."""
         _claimed, sent = await self._dispatch_batch()
         return sent
+
+    async def drain(self, *, pipelines: int = 2) -> int:
+        """Send everything that is due, keeping ``pipelines`` batches in flight so that
+        one batch is claimed and composed while the last sends of another finish.
+        Returns the number of messages sent."""
+
+        async def pipeline() -> int:
+            sent = 0
+            while True:
+                claimed, delivered = await self._dispatch_batch()
+                sent += delivered
+                if not claimed:
+                    return sent
+
+        return sum(await asyncio.gather(*(pipeline() for _ in range(pipelines))))
 
     async def run(self, stop: asyncio.Event, *, idle_seconds: float = 1.0) -> None:
         """Tick until ``stop`` is set, resting ``idle_seconds`` whenever nothing was due,
@@ -303,13 +357,13 @@ class Dispatcher:
         )
 
     async def _record_sent(self, row: Reminder, ref: MessageRef) -> None:
-        recorded = await self._write(
-            lambda s: outbox.mark_sent(
-                s, row.id, worker=self.worker, ref=ref, now=self._clock.now()
-            )
-        )
-        if not recorded:
+        if not await self._sent_log.record(row.id, ref):
             log.warning("reminder %d was sent after its claim was lost", row.id)
+
+    async def _mark_sent(self, records: Sequence[tuple[int, MessageRef]]) -> list[bool]:
+        return await self._write(
+            lambda s: outbox.mark_sent_many(s, records, worker=self.worker, now=self._clock.now())
+        )
 
     async def _release(
         self, row: Reminder, delay: float, error: str | None, *, count_attempt: bool

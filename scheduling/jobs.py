@@ -43,9 +43,8 @@ class ReminderJobs:
     clock: Clock
 
     async def dispatch(self) -> None:
-        """Send what is due; keep going while whole batches come back."""
-        while await self.dispatcher.tick() >= self.dispatcher.batch_size:
-            pass
+        """Send everything that is due."""
+        await self.dispatcher.drain()
 
     async def reap(self) -> None:
         """Return rows whose lease expired (a worker died between claim and record)."""

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Executable,
     Table,
     Update,
+    bindparam,
     func,
     select,
     update,
@@ -245,6 +246,48 @@ async def mark_sent(
         last_error=None,
     )
     return await _rowcount(session, stmt) == 1
+
+
+async def mark_sent_many(
+    session: AsyncSession,
+    records: Sequence[tuple[int, MessageRef]],
+    *,
+    worker: str,
+    now: datetime,
+) -> list[bool]:
+    """:func:`mark_sent` for several rows in two statements; one result per record."""
+    if not records:
+        return []
+    table = _table()
+    stmt = (
+        update(table)
+        .where(
+            table.c.id == bindparam("rid"),
+            table.c.state == ReminderState.CLAIMED.value,
+            table.c.claimed_by == worker,
+        )
+        .values(
+            state=ReminderState.SENT.value,
+            sent_at=now,
+            message_id=bindparam("mid"),
+            lease_until=None,
+            last_error=None,
+        )
+    )
+    await session.execute(stmt, [{"rid": rid, "mid": ref.message_id} for rid, ref in records])
+    ids = [rid for rid, _ in records]
+    done = set(
+        (
+            await session.execute(
+                select(table.c.id, table.c.message_id).where(
+                    table.c.id.in_(ids),
+                    table.c.state == ReminderState.SENT.value,
+                    table.c.claimed_by == worker,
+                )
+            )
+        ).all()
+    )
+    return [(rid, ref.message_id) in done for rid, ref in records]
 
 
 async def release(

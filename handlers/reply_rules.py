@@ -1,0 +1,451 @@
+"""The cue tables used to read replies, written over canonical text.
+
+Canonical text (see :mod:`handlers.reply_text`) is folded, shorthand is expanded and
+number words are digits, so each cue is written once, without diacritics: "vướng",
+"vuong" and "vuong" typed as "vướng" all match ``vuong``. Words are separated by one
+space.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+def words(*alternatives: str) -> str:
+    """A regex matching any of ``alternatives`` as whole words."""
+    return r"\b(?:" + "|".join(alternatives) + r")\b"
+
+
+def compiled(*alternatives: str) -> re.Pattern[str]:
+    """:func:`words`, compiled."""
+    return re.compile(words(*alternatives))
+
+
+# ---------------------------------------------------------------- percent
+
+PERCENT = re.compile(r"(?<![\w/.,])(\d{1,3}(?:[.,]\d+)?) ?(?:%|phan tram\b)")
+"""An explicit percentage: "80%", "75 phần trăm", "87,5%"."""
+
+FRACTIONS = (
+    re.compile(r"(?<![\w/.,])(\d{1,4}) ?/ ?(\d{1,4})(?![\w/]|[.,]\d)"),
+    re.compile(r"(?<![\w/.,])(\d{1,4}) (?:trong|tren)(?: tong)?(?: so)? (\d{1,4})\b(?!/)"),
+    re.compile(r"(?<![\w/.,])(\d{1,2}) phan (\d{1,2})\b"),
+)
+"""Done out of planned: "25/28", "2 trong 4", "2 trên tổng số 4", "một phần ba"."""
+
+DATE_BEFORE = re.compile(
+    words(
+        "ngay",
+        "hom",
+        "thang",
+        "quy",
+        "nam",
+        "sang",
+        "trua",
+        "chieu",
+        "toi",
+        "dem",
+        "truoc",
+        "sau",
+        "den",
+        "tu",
+        "vao",
+        "luc",
+        "han",
+        "dip",
+        "mung",
+        "mong",
+        "thu \\d",
+        "chu nhat",
+        "cn",
+    )
+    + r" ?$"
+)
+"""Words before "12/5" that make it a date, not a proportion."""
+
+HALF = re.compile(
+    words("mot nua", "nua chang duong", "(?:duoc|dat|xong|lam|khoang|tam|chung|gan|hon) nua")
+    + r"(?! (?:ngay|hom|tuan|thang))|^nua\b(?! (?:ngay|hom|tuan|thang))"
+)
+"""Half done: "được một nửa", "làm được nửa", "nửa chặng đường"."""
+
+BARE_NUMBER = re.compile(
+    r"(?:^|"
+    + words("dat", "duoc", "khoang", "tam", "chung", "tien do", "muc", "len", "gan", "hon")
+    + r" )(\d{1,3})(?=(?: (?:roi|a|nhe|nha|thoi|ha|nhi|ok))* ?$)"
+)
+"""A number alone in its clause, or after a progress verb: "70", "được 70 rồi"."""
+
+NOT_PROGRESS_BEFORE = re.compile(
+    words(
+        "thieu",
+        "con thieu",
+        "tang",
+        "giam",
+        "chua dat",
+        "khong dat",
+        "chua duoc",
+        "chi tieu",
+        "muc tieu",
+        "vuot",
+        "so voi",
+    )
+    + r" (?:\w+ )?$"
+)
+"""Words right before a percentage that make it something else than progress."""
+
+TARGET = compiled(
+    "du kien", "phan dau", "muc tieu", "se", "co gang", "hy vong", "dam bao", "phai dat", "yeu cau"
+)
+"""Words that turn the rest of a clause into a target, not a result."""
+
+REMAINING_BEFORE = re.compile(r"\bcon $")
+REMAINING_AFTER = re.compile(r"^ (?:nua|chua|la xong)\b")
+""""còn 20% nữa" is 80% done."""
+
+OVERACHIEVED = compiled("vuot (?:ke hoach|chi tieu|muc)")
+
+# --------------------------------------------------------------- progress
+
+NOT_STARTED = re.compile(
+    words(
+        "chua (?:the )?(?:thuc hien|trien khai|lam|bat dau|to chuc|tien hanh|hop|khoi cong|co gi)",
+        "khong (?:the )?(?:thuc hien|trien khai|lam|to chuc|tien hanh|hop)",
+    )
+    + r"(?! (?:xong|het|hoan))"
+)
+"""Nothing done yet: "chưa thực hiện", "không làm được" (0%). Not "chưa làm xong"."""
+
+STRONG_DONE = compiled("xong", "hoan thanh", "hoan tat", "hoan chinh")
+WEAK_DONE = compiled(
+    "da (?:thuc hien|trien khai|to chuc|lam|hop|gui|nop|ban hanh|quan triet|bao cao|tuyen truyen)",
+    "(?:lam|gui|nop|hop|bao cao|thuc hien) roi",
+)
+"""Done without saying "xong": "đã thực hiện", "gửi rồi". Yields to any progress cue."""
+
+DONE_BLOCKED_BEFORE = re.compile(
+    words(
+        "chua",
+        "khong",
+        "chang",
+        "sap",
+        "gan",
+        "dang",
+        "se",
+        "du kien",
+        "phan dau",
+        "chuan bi",
+        "muon",
+        "can",
+        "de",
+        "co gang",
+        "phai",
+        "truoc khi",
+        "sau khi",
+        "khi",
+        "neu",
+        "nham",
+    )
+    + r" (?:\w+ )?$"
+)
+"""Words before "xong"/"hoàn thành" that mean it is not done yet."""
+
+DONE_PARTLY_AFTER = re.compile(r"^ (?:\d|mot phan|mot so|mot it|phan nao|duoc mot)")
+""""xong 1 phần", "xong 9 thôn": some of the work is done, not all of it."""
+
+PROGRESS = compiled(
+    "dang",
+    "tiep tuc",
+    "sap xong",
+    "gan xong",
+    "chua xong",
+    "chua hoan thanh",
+    "chua hoan tat",
+    "bat dau",
+    "mot phan",
+    "1 phan",
+    "tien do",
+    "chua",
+    "dan dan",
+)
+"""Work under way, amount unknown."""
+
+# ---------------------------------------------------------------- problem
+
+
+class CueKind(StrEnum):
+    """Families of problem cues: only troubles and lacks can be negated."""
+
+    TROUBLE = "trouble"
+    LACK = "lack"
+    INABILITY = "inability"
+    REQUEST = "request"
+    SETBACK = "setback"
+    CAUSE = "cause"
+
+
+@dataclass(frozen=True)
+class ProblemCue:
+    """One way of saying there is a problem."""
+
+    kind: CueKind
+    pattern: re.Pattern[str]
+
+    @property
+    def negatable(self) -> bool:
+        """Whether "không", "chưa có"… before it (or "gì" after it) cancels it."""
+        return self.kind in (CueKind.TROUBLE, CueKind.LACK, CueKind.CAUSE)
+
+
+_RESOURCES = (
+    "kinh phi",
+    "tien",
+    "ngan sach",
+    "nguon",
+    "nguoi",
+    "nhan luc",
+    "can bo",
+    "tai lieu",
+    "giay to",
+    "ho so",
+    "van ban",
+    "huong dan",
+    "dia diem",
+    "mat bang",
+    "hoi truong",
+    "phong hop",
+    "xe",
+    "phuong tien",
+    "thiet bi",
+    "may",
+    "mang",
+    "dien",
+    "thoi gian",
+    "vat tu",
+    "vat lieu",
+    "chu truong",
+    "y kien",
+    "chi dao",
+    "quyet dinh",
+    "phe duyet",
+    "mau",
+    "bieu mau",
+)
+_VERBS = (
+    "thuc hien",
+    "lam",
+    "trien khai",
+    "to chuc",
+    "hop",
+    "hoan thanh",
+    "tham gia",
+    "di",
+    "lien lac",
+    "lien he",
+    "bo tri",
+    "sap xep",
+    "thu",
+    "nop",
+    "gui",
+    "tien hanh",
+    "xay dung",
+    "hoc",
+    "khoi cong",
+    "thi cong",
+    "giai ngan",
+    "tap trung",
+    "moi",
+)
+_NO = words("khong", "chang", "chua")
+
+PROBLEM_CUES: tuple[ProblemCue, ...] = (
+    ProblemCue(
+        CueKind.TROUBLE,
+        compiled(
+            "vuong(?: mac)?",
+            "kho khan",
+            "tro ngai",
+            "(?:co|gap|phat sinh|con) van de",
+            "van de (?:phat sinh|vuong|kho)",
+            "bat cap",
+            "ach tac",
+            "ton tai",
+            "han che",
+        ),
+    ),
+    ProblemCue(
+        CueKind.LACK,
+        compiled(
+            "(?<!toi )(?<!giam )thieu(?! (?:nhi|nien|tuong|ta|uy|so))",
+            "khong du",
+            "chua du",
+            "het (?:kinh phi|tien)",
+        ),
+    ),
+    ProblemCue(
+        CueKind.LACK,
+        re.compile(
+            _NO
+            + " (?:co|du|nhan duoc|duoc cap|duoc bo tri|bo tri duoc|sap xep duoc|tim duoc|"
+            "thu xep duoc|duoc|kip) (?:\\w+ )?"
+            + words(*_RESOURCES)
+        ),
+    ),
+    ProblemCue(
+        CueKind.LACK,
+        compiled("chua duoc (?:cap|phe duyet|duyet|giai ngan|huong dan|bo tri|thong qua|ky)"),
+    ),
+    ProblemCue(
+        CueKind.INABILITY,
+        re.compile(
+            words("khong", "chang")
+            + " (?:the|kip)\\b|"
+            + words("khong", "chang")
+            + " "
+            + words(*_VERBS)
+            + r"(?: \w+){0,3}? duoc\b|"
+            + _NO
+            + " (?:the |kip )?"
+            + words(*_VERBS)
+            + r"[^,;.]*? "
+            + words("vi", "do", "boi", "tai", "bi")
+        ),
+    ),
+    ProblemCue(
+        CueKind.REQUEST,
+        compiled(
+            "de nghi",
+            "kien nghi",
+            "de xuat",
+            "xin (?:y kien|ho tro|cap|bo sung|them kinh phi|tang cuong|chi dao|huong dan)",
+            "xin (?:lui|gia han|keo dai|dieu chinh|doi)",
+            "can (?:ho tro|them|bo sung|duoc ho tro|cap|chi dao|huong dan)",
+            "mong (?:ho tro|cap tren|duoc)",
+            "nho (?:ho tro|giup)",
+            "gia han",
+            "(?:lui|keo dai|dieu chinh|doi|hoan) (?:thoi )?han",
+            "lui (?:sang|den|toi|lai)",
+        ),
+    ),
+    ProblemCue(
+        CueKind.SETBACK,
+        compiled(
+            "bi (?:cham|tre|treo|ket|tac|hoan|huy|dung|tu choi|loi|hong|anh huong|gian doan|ngung)",
+            "cham (?:tien do|tre|so voi)",
+            "tre (?:han|tien do)",
+            "qua han",
+            "tam (?:dung|ngung|hoan)",
+            "gian doan",
+            "ngung tre",
+            "dinh tre",
+            "khong kip",
+            "chua kip",
+        ),
+    ),
+    ProblemCue(
+        CueKind.CAUSE,
+        compiled(
+            "mua (?:lu|bao|to|lon|keo dai|gio|ret)",
+            "lu lut",
+            "lu quet",
+            "lu",
+            "bao lu",
+            "con bao",
+            "ngap(?: lut| ung| nuoc)?",
+            "sat lo",
+            "thien tai",
+            "dich benh",
+            "covid",
+            "om dau",
+            "bi om",
+            "nam vien",
+            "mat dien",
+            "mat mang",
+            "mat song",
+            "hong hoc",
+            "su co",
+        ),
+    ),
+)
+
+NEGATION_BEFORE = re.compile(
+    words(
+        "khong",
+        "chang",
+        "chua",
+        "het",
+        "khong con",
+        "phong",
+        "chong",
+        "phong chong",
+        "phong ngua",
+        "ung pho",
+        "khac phuc",
+        "vuot qua",
+        "giai quyet",
+        "thao go",
+    )
+    + r"(?: (?:co|gap|bi|con|phat sinh|thay|xay ra|gi|nao|may|qua|la))* ?$"
+)
+"""A negation right before a problem word: "không có khó khăn", "chưa gặp vướng mắc",
+or a problem dealt with: "đã khắc phục khó khăn", "phòng chống lụt bão"."""
+
+NEGATION_AFTER = re.compile(r"^(?: \w+){0,3}? (?:gi|nao|dau)\b")
+""""vướng mắc gì", "khó khăn nào": said only after a negation."""
+
+LIST_JOIN = re.compile(r"^ ?(?:,|va|hay|hoac|hoac la|cung nhu)? ?$")
+"""What may stand between two problem words that share one negation."""
+
+LABEL = re.compile(r"^" + words("vuong mac", "vuong", "kho khan", "kien nghi", "de xuat", "ton tai"))
+NEGATION_ONLY = re.compile(r"^(?:(?:khong|chua|chang|co|gi|a|nhe|nao|het|0) ?)+$")
+"""A "Khó khăn:" label answered by nothing but a negation: "Khó khăn: không có"."""
+
+LEAD_IN = re.compile(r"(?:\b(?:con|van|dang|hien|bi|rat|hoi|lai|cung|gap|hien dang|van con) )+$")
+"""Words kept in front of a problem: "còn vướng mặt bằng", "đang gặp khó khăn"."""
+
+TRAILING_PARTICLES = re.compile(r"(?: (?:a|nhe|nha|ha|nhi|ok))+$")
+"""Particles closing a clause ("ạ", "nhé"), left out of the problem text."""
+
+# ---------------------------------------------------------------- snooze
+
+_UNIT_DAYS = {"ngay": 1, "hom": 1, "bua": 1, "tuan": 7, "thang": 30}
+
+COUNTED_TIME = re.compile(r"\b(\d{1,3}) (ngay|hom|bua|tuan|thang)\b")
+FUTURE_TIME = re.compile(
+    r"\bsau (\d{1,3}) (ngay|hom|bua|tuan|thang)\b|\b(\d{1,3}) (ngay|hom|bua|tuan|thang) (?:nua|sau|toi)\b"
+)
+NAMED_TIME: tuple[tuple[re.Pattern[str], int], ...] = (
+    (compiled("nua thang(?: nua| sau)?"), 15),
+    (compiled("vai (?:ngay|hom|bua)", "may (?:ngay|hom|bua) nua"), 3),
+    (compiled("vai tuan"), 14),
+    (compiled("tuan (?:sau|toi|nua)"), 7),
+    (compiled("thang (?:sau|toi|nua)"), 30),
+    (compiled("ngay kia", "ngay mot", "mot (?:bao cao|gui|nop|tra loi)"), 2),
+    (
+        re.compile(
+            words("(?:ngay|sang|trua|chieu|toi) mai")
+            + r"|^mai\b|\bmai (?:bao cao|gui|nop|tra loi|lam|xong|nhe|nha|a|em|minh|toi)\b"
+        ),
+        1,
+    ),
+    (compiled("lat nua", "ti nua", "chut nua", "chieu nay", "toi nay", "de sau", "hom khac"), 1),
+)
+"""Named delays: "tuần sau" is 7 days, "mai" is 1."""
+
+REMIND_AGAIN = re.compile(r"\bnhac\b(?! nho)|\bbao cao sau\b|\bkhi khac\b|\bhen\b")
+"""Asking to be reminded later, with or without a delay."""
+
+DELAY_VERBS = re.compile(
+    words("hoan(?! thanh| tat| chinh| thien)", "de", "cho", "them", "doi", "lui", "hen")
+    + r"(?: \w+)? $"
+)
+"""Verbs that make a bare "5 hôm" a delay: "hoãn 5 hôm", "cho thêm 3 ngày"."""
+
+DEFAULT_SNOOZE_DAYS = 1
+
+
+def unit_days(unit: str) -> int:
+    """Days in one ``ngay``/``hom``/``bua``/``tuan``/``thang``."""
+    return _UNIT_DAYS[unit]
