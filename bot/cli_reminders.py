@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +21,7 @@ from bot.cli_runtime import in_transaction
 from bot.config import get_settings
 from bot.i18n import _
 from bot.render import N_, emit, help_text, list_table, shorten
+from bot.service import open_channels, run_reminders
 from bot.wiring import reminder_planner
 from plans.directory import find_unit
 from plans.errors import PlanServiceError
@@ -273,3 +276,25 @@ def _policy_report(plan_id: int, policy: ReminderPolicy) -> RenderableType:
 
 
 CHECKIN_NAMES = {"monthly": N_("monthly"), "quarterly": N_("quarterly"), "off": N_("off")}
+
+
+@reminders_app.command(
+    "run", help=help_text(N_("Send reminders as they come due, until stopped (Ctrl+C)."))
+)
+def run_command() -> None:
+    """Run the planner, dispatcher and reaper on the configured channels."""
+    settings = get_settings()
+    with user_errors():
+        if settings.telegram_bot_token is None:
+            raise CliError(_("No chat channel is configured: set TELEGRAM_BOT_TOKEN."))
+
+        async def main() -> None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop.set)
+            async with open_channels(settings) as channels:
+                await run_reminders(settings, channels, stop)
+
+        emit(Text(_("Sending reminders. Press Ctrl+C to stop.")))
+        asyncio.run(main())

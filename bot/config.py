@@ -105,6 +105,10 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     """Bot API token from BotFather (``TELEGRAM_BOT_TOKEN``); no Telegram channel without it."""
 
+    telegram_api_base: str | None = None
+    """Base URL of a self-hosted Bot API server (``TELEGRAM_API_BASE``); Telegram's own
+    server when unset."""
+
     zalo_bot_token: SecretStr | None = None
     """Zalo bot access token (``ZALO_BOT_TOKEN``); no Zalo channel without it."""
 

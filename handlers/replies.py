@@ -76,13 +76,13 @@ def read_reply(text: str) -> ReplyReading:
     """Read one reply: intent, percent (0–100), the problem as written, snooze days."""
     canon = canonical(text)
     reply = _Reply(canon, clauses(canon))
-    percent = read_percent(reply)
-    problem = read_problem(reply)
-    snooze_days = read_snooze(reply.text)
-    done, partly = _said_done(reply)
+    percent = _read_percent(reply)
+    problem = _read_problem(reply)
+    snooze_days = _read_snooze(reply.text)
+    said_done, partly = _said_done(reply)
     in_progress = partly or rules.PROGRESS.search(reply.text) is not None
-    done = percent is None and (done or (not in_progress and _weakly_done(reply)))
-    if done or (percent is not None and percent >= 100):
+    done = said_done or (not in_progress and _weakly_done(reply))
+    if (percent is None and done) or (percent is not None and percent >= 100):
         return ReplyReading(Intent.DONE, 100, problem, None)
     if percent is not None and percent > 0:
         return ReplyReading(Intent.PROGRESS, percent, problem, None)
@@ -98,7 +98,7 @@ def read_reply(text: str) -> ReplyReading:
 # ---------------------------------------------------------------- percent
 
 
-def read_percent(reply: _Reply) -> int | None:
+def _read_percent(reply: _Reply) -> int | None:
     """How far along the reply says the work is, from the most explicit statement."""
     readers: Sequence[Callable[[_Reply], int | None]] = (
         _explicit_percent,
@@ -176,7 +176,9 @@ def _bare_number(reply: _Reply) -> int | None:
 
 
 def _not_started(reply: _Reply) -> int | None:
-    return 0 if rules.NOT_STARTED.search(reply.text) else None
+    if any(rules.NOT_STARTED.match(reply.clause_text(clause)) for clause in reply.parts):
+        return 0
+    return None
 
 
 def _rounded(value: float) -> int:
@@ -188,7 +190,8 @@ def _said_done(reply: _Reply) -> tuple[bool, bool]:
     """Whether the reply says the work is done, and whether it says part of it is."""
     partly = False
     for match in rules.STRONG_DONE.finditer(reply.text):
-        if rules.DONE_BLOCKED_BEFORE.search(reply.before(match.start())):
+        before = reply.before(match.start())
+        if rules.DONE_BLOCKED_BEFORE.search(before) or rules.TARGET.search(before):
             continue
         if rules.DONE_PARTLY_AFTER.match(reply.text[match.end() :]):
             partly = True
@@ -213,7 +216,7 @@ class _ClauseProblem:
     negation_open: bool
 
 
-def read_problem(reply: _Reply) -> str | None:
+def _read_problem(reply: _Reply) -> str | None:
     """The problem the reply raises, as the person wrote it, or None."""
     found: list[tuple[int, int]] = []  # (clause index, offset of the problem in it)
     negation_open = False
@@ -228,7 +231,7 @@ def read_problem(reply: _Reply) -> str | None:
         if _is_label(text) and clause.separator.startswith(":"):
             after_label = True
             continue
-        reading = _clause_problem(text, negation_open and clause.start > 0)
+        reading = _clause_problem(text, negation_open)
         negation_open = reading.negation_open and clause.separator == ","
         if reading.start is not None:
             found.append((index, reading.start))
@@ -261,9 +264,7 @@ def _negated(text: str, start: int, end: int, negated_until: int) -> bool:
     if rules.NEGATION_BEFORE.search(text[:start]) or rules.NEGATION_AFTER.match(text[end:]):
         return True
     # "không có khó khăn, vướng mắc": one negation for the whole list.
-    return 0 <= negated_until <= start and bool(
-        rules.LIST_JOIN.match(text[negated_until:start])
-    )
+    return 0 <= negated_until <= start and bool(rules.LIST_JOIN.match(text[negated_until:start]))
 
 
 def _problem_text(reply: _Reply, found: Sequence[tuple[int, int]]) -> str:
@@ -271,7 +272,9 @@ def _problem_text(reply: _Reply, found: Sequence[tuple[int, int]]) -> str:
     group_start: tuple[int, int] | None = None
     previous = -2
     for index, offset in [*found, (-1, 0)]:
-        if index != previous + 1 or index == -1:
+        # A line or a ";" ends a problem: the next one is listed apart.
+        apart = previous >= 0 and reply.parts[previous].separator[:1] in ("\n", ";")
+        if index != previous + 1 or index == -1 or apart:
             if group_start is not None:
                 pieces.append(_group_text(reply, group_start, previous))
             group_start = (index, offset)
@@ -293,7 +296,7 @@ def _group_text(reply: _Reply, first: tuple[int, int], last_index: int) -> str:
 # ---------------------------------------------------------------- snooze
 
 
-def read_snooze(text: str) -> int | None:
+def _read_snooze(text: str) -> int | None:
     """Days to wait before reminding again, if the reply asks for a delay."""
     future = rules.FUTURE_TIME.search(text)
     if future:

@@ -110,13 +110,16 @@ OVERACHIEVED = compiled("vuot (?:ke hoach|chi tieu|muc)")
 # --------------------------------------------------------------- progress
 
 NOT_STARTED = re.compile(
-    words(
+    r"^(?:(?:em|toi|minh|chung toi|chung em|chi bo|don vi|ben em|hien|van|con|hien tai|cung|a)"
+    r" )*"
+    + words(
         "chua (?:the )?(?:thuc hien|trien khai|lam|bat dau|to chuc|tien hanh|hop|khoi cong|co gi)",
         "khong (?:the )?(?:thuc hien|trien khai|lam|to chuc|tien hanh|hop)",
     )
     + r"(?! (?:xong|het|hoan))"
 )
-"""Nothing done yet: "chưa thực hiện", "không làm được" (0%). Not "chưa làm xong"."""
+"""A clause opening on nothing done: "chưa thực hiện", "em không làm được" (0%).
+Not "chưa làm xong", nor "3 chi bộ chưa thực hiện" (the others may have)."""
 
 STRONG_DONE = compiled("xong", "hoan thanh", "hoan tat", "hoan chinh")
 WEAK_DONE = compiled(
@@ -147,10 +150,15 @@ DONE_BLOCKED_BEFORE = re.compile(
         "khi",
         "neu",
         "nham",
+        "nua",
+        "sau",
+        "toi",
+        "mai",
     )
     + r" (?:\w+ )?$"
 )
-"""Words before "xong"/"hoàn thành" that mean it is not done yet."""
+"""Words before "xong"/"hoàn thành" that mean it is not done yet: "chưa xong",
+"sắp xong", "2 ngày nữa xong"."""
 
 DONE_PARTLY_AFTER = re.compile(r"^ (?:\d|mot phan|mot so|mot it|phan nao|duoc mot)")
 """"xong 1 phần", "xong 9 thôn": some of the work is done, not all of it."""
@@ -169,6 +177,8 @@ PROGRESS = compiled(
     "tien do",
     "chua",
     "dan dan",
+    "du kien",
+    "se (?:xong|hoan thanh)",
 )
 """Work under way, amount unknown."""
 
@@ -287,10 +297,8 @@ PROBLEM_CUES: tuple[ProblemCue, ...] = (
     ProblemCue(
         CueKind.LACK,
         re.compile(
-            _NO
-            + " (?:co|du|nhan duoc|duoc cap|duoc bo tri|bo tri duoc|sap xep duoc|tim duoc|"
-            "thu xep duoc|duoc|kip) (?:\\w+ )?"
-            + words(*_RESOURCES)
+            _NO + " (?:co|du|nhan duoc|duoc cap|duoc bo tri|bo tri duoc|sap xep duoc|tim duoc|"
+            "thu xep duoc|duoc|kip) (?:\\w+ )?" + words(*_RESOURCES)
         ),
     ),
     ProblemCue(
@@ -398,12 +406,14 @@ NEGATION_AFTER = re.compile(r"^(?: \w+){0,3}? (?:gi|nao|dau)\b")
 LIST_JOIN = re.compile(r"^ ?(?:,|va|hay|hoac|hoac la|cung nhu)? ?$")
 """What may stand between two problem words that share one negation."""
 
-LABEL = re.compile(r"^" + words("vuong mac", "vuong", "kho khan", "kien nghi", "de xuat", "ton tai"))
+LABEL = re.compile(
+    r"^" + words("vuong mac", "vuong", "kho khan", "kien nghi", "de xuat", "ton tai")
+)
 NEGATION_ONLY = re.compile(r"^(?:(?:khong|chua|chang|co|gi|a|nhe|nao|het|0) ?)+$")
 """A "Khó khăn:" label answered by nothing but a negation: "Khó khăn: không có"."""
 
-LEAD_IN = re.compile(r"(?:\b(?:con|van|dang|hien|bi|rat|hoi|lai|cung|gap|hien dang|van con) )+$")
-"""Words kept in front of a problem: "còn vướng mặt bằng", "đang gặp khó khăn"."""
+LEAD_IN = re.compile(r"(?:\b(?:con|van|dang|hien|bi|rat|hoi|lai|cung|gap|xin|de nghi|can|mong) )+$")
+"""Words kept in front of a problem: "còn vướng mặt bằng", "xin hoãn thời hạn"."""
 
 TRAILING_PARTICLES = re.compile(r"(?: (?:a|nhe|nha|ha|nhi|ok))+$")
 """Particles closing a clause ("ạ", "nhé"), left out of the problem text."""
@@ -413,9 +423,12 @@ TRAILING_PARTICLES = re.compile(r"(?: (?:a|nhe|nha|ha|nhi|ok))+$")
 _UNIT_DAYS = {"ngay": 1, "hom": 1, "bua": 1, "tuan": 7, "thang": 30}
 
 COUNTED_TIME = re.compile(r"\b(\d{1,3}) (ngay|hom|bua|tuan|thang)\b")
+"""A number of days, weeks or months: "5 hôm", "2 tuần"."""
 FUTURE_TIME = re.compile(
-    r"\bsau (\d{1,3}) (ngay|hom|bua|tuan|thang)\b|\b(\d{1,3}) (ngay|hom|bua|tuan|thang) (?:nua|sau|toi)\b"
+    r"\bsau (\d{1,3}) (ngay|hom|bua|tuan|thang)\b"
+    r"|\b(\d{1,3}) (ngay|hom|bua|tuan|thang) (?:nua|sau|toi)\b"
 )
+"""A delay from now: "sau 3 ngày", "2 tuần nữa"."""
 NAMED_TIME: tuple[tuple[re.Pattern[str], int], ...] = (
     (compiled("nua thang(?: nua| sau)?"), 15),
     (compiled("vai (?:ngay|hom|bua)", "may (?:ngay|hom|bua) nua"), 3),

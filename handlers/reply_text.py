@@ -189,7 +189,7 @@ def _expand(tokens: Sequence[Token]) -> list[Token]:
         if word == "k" and after_digit:
             expanded.append(token)
             continue
-        replacement = CHAT_WORDS.get(word, word).split()
+        replacement = CHAT_WORDS[word].split() if word in CHAT_WORDS else [word]
         for position, part in enumerate(replacement):
             expanded.append(Token(part, token.start, token.end, token.spaced or position > 0))
     return expanded
@@ -219,7 +219,6 @@ def _percent_follows(words: Sequence[str], index: int) -> bool:
 def _read_number(words: Sequence[str], index: int, done: Sequence[str]) -> tuple[int, int] | None:
     """A number spelled in words at ``index``: its value and the index after it."""
     word = words[index]
-    following = words[index + 1] if index + 1 < len(words) else ""
     if word == "muoi":
         return _with_units(words, index + 1, 10)
     if word == "tram" and _percent_follows(words, index + 1):
@@ -287,7 +286,7 @@ def clauses(canon: Canon) -> list[Clause]:
     found: list[Clause] = []
     start = 0
     for match in _CLAUSE_BREAK.finditer(canon.text):
-        found.append(_trimmed(canon.text, start, match.start(), match.group().strip()))
+        found.append(_trimmed(canon.text, start, match.start(), match.group().strip(" ")))
         start = match.end()
     found.append(_trimmed(canon.text, start, len(canon.text), ""))
     return [clause for clause in found if clause.start < clause.end]

@@ -7,11 +7,12 @@ reminders themselves live in the outbox table, which survives restarts.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -41,10 +42,17 @@ class ReminderJobs:
     dispatcher: Dispatcher
     planner: ReminderPlanner
     clock: Clock
+    _sending: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def dispatch(self) -> None:
         """Send everything that is due."""
-        await self.dispatcher.drain()
+        async with self._sending:
+            await self.dispatcher.drain()
+
+    async def idle(self) -> None:
+        """Wait for a dispatch under way to finish recording what it sent."""
+        async with self._sending:
+            return
 
     async def reap(self) -> None:
         """Return rows whose lease expired (a worker died between claim and record)."""
@@ -88,7 +96,8 @@ def build_scheduler(
             id=name,
             max_instances=1,
             coalesce=True,
-            next_run_time=jobs.clock.now() + timedelta(seconds=1 if name != "plan" else 0),
+            # APScheduler keeps its own (real) time; the jobs read theirs from the clock.
+            next_run_time=datetime.now(UTC) + timedelta(seconds=0 if name == "plan" else 1),
         )
     return scheduler
 

@@ -53,10 +53,12 @@ class ReminderPlanner:
         *,
         send_time: time | None = None,
         horizon: timedelta = timedelta(days=45),
+        grace: timedelta = timedelta(hours=12),
     ) -> None:
         self.calendar = calendar
         self.send_time = send_time
         self.horizon = horizon
+        self.grace = grace
 
     def policy_of(self, plan: Plan) -> ReminderPolicy:
         """The plan's reminder policy (its own settings over the defaults)."""
@@ -126,7 +128,10 @@ class ReminderPlanner:
         return await enqueue(session, _rows(planned, recipients))
 
     def _planned(self, assignment: Assignment, plan: Plan, now: datetime) -> Planned:
-        reminders = self._reminders(assignment, self.policy_of(plan), now, now + self.horizon)
+        # A reminder whose moment passed a little while ago (a plan activated at 09:00 on
+        # the deadline day) still goes out; the outbox's unique key stops repeats.
+        after = now - self.grace
+        reminders = self._reminders(assignment, self.policy_of(plan), after, now + self.horizon)
         return Planned(assignment, reminders)
 
 

@@ -1,0 +1,49 @@
+"""The long-running side of Nhắc Việc: channels, dispatcher and periodic jobs, in one lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+
+from bot.channels.telegram import TelegramChannel
+from bot.config import Settings
+from bot.i18n import translator
+from bot.wiring import reminder_planner
+from scheduling.channel import Channel
+from scheduling.clock import Clock, SystemClock
+from scheduling.compose import PlainComposer
+from scheduling.dispatcher import Dispatcher
+from scheduling.jobs import ReminderJobs, build_scheduler, running
+from storage.db import open_database
+
+
+@asynccontextmanager
+async def open_channels(settings: Settings) -> AsyncIterator[dict[str, Channel]]:
+    """The chat channels the settings configure, closed on exit."""
+    async with AsyncExitStack() as stack:
+        channels: dict[str, Channel] = {}
+        if settings.telegram_bot_token is not None:
+            telegram = TelegramChannel(
+                settings.telegram_bot_token.get_secret_value(), api_base=settings.telegram_api_base
+            )
+            channels[telegram.name] = await stack.enter_async_context(telegram)
+        yield channels
+
+
+async def run_reminders(
+    settings: Settings,
+    channels: Mapping[str, Channel],
+    stop: asyncio.Event,
+    *,
+    clock: Clock | None = None,
+) -> None:
+    """Plan, dispatch and reap reminders on the configured database until ``stop`` is set."""
+    clock = clock or SystemClock()
+    async with open_database(settings) as database:
+        composer = PlainComposer(lambda language: translator(language or settings.language))
+        dispatcher = Dispatcher(database, channels, composer, clock=clock)
+        jobs = ReminderJobs(database, dispatcher, reminder_planner(settings), clock)
+        async with running(build_scheduler(jobs)):
+            await stop.wait()
+        await jobs.idle()
