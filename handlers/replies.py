@@ -14,6 +14,7 @@ read alike. The cue tables live in :mod:`handlers.reply_rules`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -79,9 +80,12 @@ def read_reply(text: str) -> ReplyReading:
     percent = _read_percent(reply)
     problem = _read_problem(reply)
     snooze_days = _read_snooze(reply.text)
-    said_done, partly = _said_done(reply)
-    in_progress = partly or rules.PROGRESS.search(reply.text) is not None
-    done = said_done or (not in_progress and _weakly_done(reply))
+    said_done, partly = _said_done(reply, rules.STRONG_DONE)
+    weakly_done, partly_weakly = _said_done(reply, rules.WEAK_DONE)
+    in_progress = partly or partly_weakly or rules.PROGRESS.search(reply.text) is not None
+    overachieved = rules.OVERACHIEVED.search(reply.text) is not None
+    # "Đã triển khai" counts as done only when nothing says the work goes on.
+    done = said_done or overachieved or (weakly_done and not in_progress)
     if (percent is None and done) or (percent is not None and percent >= 100):
         return ReplyReading(Intent.DONE, 100, problem, None)
     if percent is not None and percent > 0:
@@ -186,10 +190,10 @@ def _rounded(value: float) -> int:
     return int(value + 0.5)
 
 
-def _said_done(reply: _Reply) -> tuple[bool, bool]:
-    """Whether the reply says the work is done, and whether it says part of it is."""
+def _said_done(reply: _Reply, pattern: re.Pattern[str]) -> tuple[bool, bool]:
+    """Whether ``pattern`` says the work is done, and whether it says part of it is."""
     partly = False
-    for match in rules.STRONG_DONE.finditer(reply.text):
+    for match in pattern.finditer(reply.text):
         before = reply.before(match.start())
         if rules.DONE_BLOCKED_BEFORE.search(before) or rules.TARGET.search(before):
             continue
@@ -197,11 +201,7 @@ def _said_done(reply: _Reply) -> tuple[bool, bool]:
             partly = True
             continue
         return True, partly
-    return rules.OVERACHIEVED.search(reply.text) is not None, partly
-
-
-def _weakly_done(reply: _Reply) -> bool:
-    return rules.WEAK_DONE.search(reply.text) is not None
+    return False, partly
 
 
 # ---------------------------------------------------------------- problem

@@ -1,9 +1,9 @@
 """The cue tables used to read replies, written over canonical text.
 
 Canonical text (see :mod:`handlers.reply_text`) is folded, shorthand is expanded and
-number words are digits, so each cue is written once, without diacritics: "vướng",
-"vuong" and "vuong" typed as "vướng" all match ``vuong``. Words are separated by one
-space.
+number words are digits, so each cue is written once, without diacritics: "Vướng",
+"vuong" and "vướng" all match ``vuong``, "ko dc" matches ``khong duoc``. Words are
+separated by one space.
 """
 
 from __future__ import annotations
@@ -55,6 +55,9 @@ DATE_BEFORE = re.compile(
         "luc",
         "han",
         "dip",
+        "hop",
+        "le",
+        "ky niem",
         "mung",
         "mong",
         "thu \\d",
@@ -96,8 +99,14 @@ NOT_PROGRESS_BEFORE = re.compile(
 )
 """Words right before a percentage that make it something else than progress."""
 
+# Folding merges words: "đang" and "đảng" (đảng viên), "sẽ" and "sẻ" (chia sẻ), "cần" and
+# "cán" (cán bộ). Cues built on such words spell out what may not follow or precede them.
+DANG = "dang(?! (?:vien|uy|bo|doan|ta|cong san|phi|vu|ky|huy|ke))"
+"""``đang`` (under way), not ``đảng`` (the Party) nor ``đáng kể``."""
+SE = "(?<!chia )se"
+
 TARGET = compiled(
-    "du kien", "phan dau", "muc tieu", "se", "co gang", "hy vong", "dam bao", "phai dat", "yeu cau"
+    "du kien", "phan dau", "muc tieu", SE, "co gang", "hy vong", "dam bao", "phai dat", "yeu cau"
 )
 """Words that turn the rest of a clause into a target, not a result."""
 
@@ -106,12 +115,13 @@ REMAINING_AFTER = re.compile(r"^ (?:nua|chua|la xong)\b")
 """"còn 20% nữa" is 80% done."""
 
 OVERACHIEVED = compiled("vuot (?:ke hoach|chi tieu|muc)")
+"""Beyond the plan: done."""
 
 # --------------------------------------------------------------- progress
 
 NOT_STARTED = re.compile(
-    r"^(?:(?:em|toi|minh|chung toi|chung em|chi bo|don vi|ben em|hien|van|con|hien tai|cung|a)"
-    r" )*"
+    r"^(?:.* nen )?"
+    r"(?:(?:em|toi|minh|chung toi|chung em|chi bo|don vi|ben em|hien|van|con|hien tai|cung|a) )*"
     + words(
         "chua (?:the )?(?:thuc hien|trien khai|lam|bat dau|to chuc|tien hanh|hop|khoi cong|co gi)",
         "khong (?:the )?(?:thuc hien|trien khai|lam|to chuc|tien hanh|hop)",
@@ -135,13 +145,13 @@ DONE_BLOCKED_BEFORE = re.compile(
         "chang",
         "sap",
         "gan",
-        "dang",
-        "se",
+        DANG,
+        SE,
         "du kien",
         "phan dau",
         "chuan bi",
         "muon",
-        "can",
+        "can(?! bo)",
         "de",
         "co gang",
         "phai",
@@ -152,7 +162,7 @@ DONE_BLOCKED_BEFORE = re.compile(
         "nham",
         "nua",
         "sau",
-        "toi",
+        "(?:tuan|thang) toi",
         "mai",
     )
     + r" (?:\w+ )?$"
@@ -160,11 +170,13 @@ DONE_BLOCKED_BEFORE = re.compile(
 """Words before "xong"/"hoàn thành" that mean it is not done yet: "chưa xong",
 "sắp xong", "2 ngày nữa xong"."""
 
-DONE_PARTLY_AFTER = re.compile(r"^ (?:\d|mot phan|mot so|mot it|phan nao|duoc mot)")
+DONE_PARTLY_AFTER = re.compile(
+    r"^ (?:duoc )?(?:\d|mot phan|mot so|mot it|phan nao|phan lon|phan nhieu|gan het|hon)\b"
+)
 """"xong 1 phần", "xong 9 thôn": some of the work is done, not all of it."""
 
 PROGRESS = compiled(
-    "dang",
+    DANG,
     "tiep tuc",
     "sap xong",
     "gan xong",
@@ -303,7 +315,18 @@ PROBLEM_CUES: tuple[ProblemCue, ...] = (
     ),
     ProblemCue(
         CueKind.LACK,
-        compiled("chua duoc (?:cap|phe duyet|duyet|giai ngan|huong dan|bo tri|thong qua|ky)"),
+        compiled(
+            "chua duoc (?:cap|phe duyet|duyet|giai ngan|huong dan|bo tri|thong qua|ky)",
+            "(?:dang|van|con) cho "
+            "(?:kinh phi|tien|cap|phe duyet|duyet|huong dan|y kien|quyet dinh)",
+        ),
+    ),
+    ProblemCue(
+        CueKind.LACK,
+        re.compile(
+            words(*_RESOURCES)
+            + " (?:van |con |hien )?(?:chua|khong|chang) (?:co|du|duoc cap|ve|duoc bo tri)\\b"
+        ),
     ),
     ProblemCue(
         CueKind.INABILITY,
@@ -319,6 +342,7 @@ PROBLEM_CUES: tuple[ProblemCue, ...] = (
             + words(*_VERBS)
             + r"[^,;.]*? "
             + words("vi", "do", "boi", "tai", "bi")
+            + r"|\bnen (?:chua|khong|chang)\b"
         ),
     ),
     ProblemCue(
@@ -374,6 +398,11 @@ PROBLEM_CUES: tuple[ProblemCue, ...] = (
             "mat song",
             "hong hoc",
             "su co",
+            "hu hong",
+            "hu hai",
+            "(?:bi|lam) hong",
+            "bao so \\d+",
+            "mua (?:nhieu|lien tuc|da)",
         ),
     ),
 )
@@ -385,7 +414,6 @@ NEGATION_BEFORE = re.compile(
         "chua",
         "het",
         "khong con",
-        "phong",
         "chong",
         "phong chong",
         "phong ngua",
@@ -422,11 +450,12 @@ TRAILING_PARTICLES = re.compile(r"(?: (?:a|nhe|nha|ha|nhi|ok))+$")
 
 _UNIT_DAYS = {"ngay": 1, "hom": 1, "bua": 1, "tuan": 7, "thang": 30}
 
-COUNTED_TIME = re.compile(r"\b(\d{1,3}) (ngay|hom|bua|tuan|thang)\b")
+# "thứ 2 tuần sau" is next Monday, not two weeks.
+COUNTED_TIME = re.compile(r"(?<!\bthu )\b(\d{1,3}) (ngay|hom|bua|tuan|thang)\b")
 """A number of days, weeks or months: "5 hôm", "2 tuần"."""
 FUTURE_TIME = re.compile(
     r"\bsau (\d{1,3}) (ngay|hom|bua|tuan|thang)\b"
-    r"|\b(\d{1,3}) (ngay|hom|bua|tuan|thang) (?:nua|sau|toi)\b"
+    r"|(?<!\bthu )\b(\d{1,3}) (ngay|hom|bua|tuan|thang) (?:nua|sau|toi)\b"
 )
 """A delay from now: "sau 3 ngày", "2 tuần nữa"."""
 NAMED_TIME: tuple[tuple[re.Pattern[str], int], ...] = (
@@ -443,12 +472,20 @@ NAMED_TIME: tuple[tuple[re.Pattern[str], int], ...] = (
         ),
         1,
     ),
+    (compiled("sang tuan(?! nay)"), 7),
+    (compiled("sang thang(?! nay)"), 30),
+    (compiled("it (?:ngay|hom|bua)(?: nua)?"), 3),
+    (compiled("cuoi tuan(?: nay)?(?: em| minh| toi)? (?:bao cao|gui|nop|tra loi)"), 3),
+    (compiled("cuoi thang(?: nay)?(?: em| minh| toi)? (?:bao cao|gui|nop|tra loi)"), 15),
     (compiled("lat nua", "ti nua", "chut nua", "chieu nay", "toi nay", "de sau", "hom khac"), 1),
 )
 """Named delays: "tuần sau" is 7 days, "mai" is 1."""
 
-REMIND_AGAIN = re.compile(r"\bnhac\b(?! nho)|\bbao cao sau\b|\bkhi khac\b|\bhen\b")
-"""Asking to be reminded later, with or without a delay."""
+REMIND_AGAIN = re.compile(
+    r"(?<!\bda )\bnhac (?:lai|sau|em|minh|toi|giup|vao|hom|tuan|thang|ngay|mai)\b"
+    r"|\bbao cao sau\b|\bkhi khac\b|\bhen\b"
+)
+"""Asking to be reminded later, with or without a delay ("đã nhắc lại…" is past)."""
 
 DELAY_VERBS = re.compile(
     words("hoan(?! thanh| tat| chinh| thien)", "de", "cho", "them", "doi", "lui", "hen")

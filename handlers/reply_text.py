@@ -97,6 +97,7 @@ _UNITS_AFTER_TENS: dict[str, int] = {**_DIGIT_WORDS, "tu": 4, "lam": 5, "nham": 
 # A lone digit word is a number only when something countable follows it: on its own
 # "ba", "nam", "sau", "tam" are also common words (bà, năm, sau, tạm).
 _COUNTED = frozenset({"phan", "%", "ngay", "hom", "bua", "tuan", "thang", "trong", "tren"})
+_BREAKING = frozenset({"bi", "hu", "lam"})
 _DAY_UNITS = frozenset({"ngay", "hom", "bua", "tuan", "thang"})
 _OF_WORDS = frozenset({"trong", "tren", "phan"})
 
@@ -185,8 +186,9 @@ def _expand(tokens: Sequence[Token]) -> list[Token]:
     for index, token in enumerate(tokens):
         word = _REPEATS.sub(r"\1", token.text)
         after_digit = index > 0 and not token.spaced and tokens[index - 1].text.isdigit()
-        # "100k" is money, not "100 không".
-        if word == "k" and after_digit:
+        # "100k" is money, not "100 không"; "bị hỏng" is broken, not "bị không".
+        broken = word == "hong" and index > 0 and tokens[index - 1].text in _BREAKING
+        if (word == "k" and after_digit) or broken:
             expanded.append(token)
             continue
         replacement = CHAT_WORDS[word].split() if word in CHAT_WORDS else [word]
@@ -251,9 +253,11 @@ def _read_structured(words: Sequence[str], index: int, digit: int) -> tuple[int,
             if tens is not None and tens[0] < 100:
                 return value + tens[0], tens[1]
         return value, stop
-    # "bảy lăm phần trăm": tens said without "mươi".
+    # "bảy lăm phần trăm", or "bảy lăm" as the whole reply: tens said without "mươi".
+    # Elsewhere "sau lam" is "sau làm", not 65.
     elided = digit >= 2 and following in _UNITS_AFTER_TENS
-    if elided and (_percent_follows(words, index + 2) or index + 2 == len(words)):
+    alone = index == 0 and len(words) == 2
+    if elided and (_percent_follows(words, index + 2) or alone):
         return digit * 10 + _UNITS_AFTER_TENS[following], index + 2
     return None
 

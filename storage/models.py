@@ -307,6 +307,9 @@ class Assignment(Base):
         _enum(AssignmentState), default=AssignmentState.OPEN
     )
     percent: Mapped[int | None] = mapped_column(Integer)
+    problem: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None] = mapped_column()
+    last_report_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -360,9 +363,14 @@ class Report(Base):
     channel: Mapped[Channel] = mapped_column(_enum(Channel))
     chat_id: Mapped[str] = mapped_column(String(64))
     message_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str | None] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     raw_text: Mapped[str] = mapped_column(Text)
     parsed: Mapped[dict[str, Any] | None] = mapped_column()
+    effect: Mapped[dict[str, Any] | None] = mapped_column()
+    """What applying the report changed (the assignment's values before and after),
+    so an undo can put them back; the report itself is never deleted."""
+    undone_at: Mapped[datetime | None] = mapped_column()
 
 
 class Reminder(Base):
@@ -408,3 +416,24 @@ class Reminder(Base):
     message_id: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Invite(Base):
+    """A code that binds the person who redeems it to a unit, or to the office."""
+
+    __tablename__ = "invites"
+    __table_args__ = (
+        CheckConstraint("(unit_id IS NULL) = is_office", name="unit_or_office"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), index=True
+    )
+    is_office: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))

@@ -207,6 +207,22 @@ OTHER_CASES: list[Case] = [
     ("", X, None, None, None),
 ]
 
+# Words that fold alike (đang/đảng, tôi/tới, cán/cần, hỏng/hông) or digits that are not counts.
+LOOKALIKE_CASES: list[Case] = [
+    ("Đã quán triệt cho đảng viên", D, 100, None, None),
+    ("cảm ơn đảng ủy", X, None, None, None),
+    ("đảng viên đang học tập", P, None, None, None),
+    ("Tôi đã xong", D, 100, None, None),
+    ("Cán bộ hoàn thành", D, 100, None, None),
+    ("hong co kho khan", X, None, None, None),
+    ("xe bị hỏng", PR, None, "bị hỏng", None),
+    ("Hẹn thứ 2 tuần sau", S, None, None, 7),
+    ("em đang đi công tác, tuần sau làm", S, None, None, 7),
+    ("Đã nhắc các chi bộ", X, None, None, None),
+    ("Đã chia sẻ 80% tài liệu", P, 80, None, None),
+    ("dự kiến đạt 100% vào tháng 6", P, None, None, None),
+]
+
 ALL_CASES = (
     DONE_CASES
     + PROGRESS_CASES
@@ -215,6 +231,7 @@ ALL_CASES = (
     + NEGATION_CASES
     + SNOOZE_CASES
     + OTHER_CASES
+    + LOOKALIKE_CASES
 )
 
 

@@ -1,0 +1,66 @@
+"""The one small message type every channel translates to and from.
+
+A channel adapter (Telegram, Zalo, the console) turns what its platform
+delivers into an :class:`Incoming` and hands it to the conversation; what the
+conversation answers goes out through the channel's :class:`handlers.platform.Platform`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """A file someone sent: the platform's reference to fetch it, its name and size."""
+
+    file_id: str
+    name: str
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class OutgoingFile:
+    """A file to send (an exported report, a chart)."""
+
+    name: str
+    data: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing a person did in a chat: a message, a pressed button or a file.
+
+    ``message_id`` is the platform's id of the message (for a pressed button, of
+    the button press), unique per chat: it is the key that stores each incoming
+    message once. ``reply_to`` is the id of the message this one answers.
+    """
+
+    channel: str
+    chat_id: str
+    user_id: str
+    display_name: str
+    message_id: str
+    received_at: datetime
+    chat_is_group: bool = False
+    text: str = ""
+    button: str | None = None
+    reply_to: str | None = None
+    file: IncomingFile | None = None
+    language: str | None = None
+
+    @property
+    def command(self) -> str | None:
+        """``"start"`` for "/start ABC" (also "/start@bot ABC"); None for plain text."""
+        if not self.text.startswith("/"):
+            return None
+        head = self.text[1:].split(maxsplit=1)[0] if len(self.text) > 1 else ""
+        return head.split("@", 1)[0].lower() or None
+
+    @property
+    def arguments(self) -> str:
+        """What follows the command word ("ABC" for "/start ABC")."""
+        parts = self.text.split(maxsplit=1)
+        return parts[1].strip() if self.command and len(parts) > 1 else ""
