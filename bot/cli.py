@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cli_errors import EXIT_FAILED, EXIT_NOT_FOUND, CliError, fail, user_errors
 from bot.cli_plan import plan_app, read_and_extract
 from bot.cli_reminders import reminders_app
+from bot.cli_reply import reply_app
 from bot.cli_runtime import database_label, in_transaction
 from bot.cli_units import units_app
 from bot.config import DEFAULT_LOCALES_DIR, REPO_ROOT, get_settings
@@ -48,6 +49,7 @@ app = typer.Typer(
 app.add_typer(plan_app, name="plan")
 app.add_typer(units_app, name="units")
 app.add_typer(reminders_app, name="reminders")
+app.add_typer(reply_app, name="reply")
 
 
 @app.callback()
