@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from plans.model import Block, Document, Paragraph, Table
-from plans.text import fold, is_caps
+from plans.text import BULLET_CLASS, fold, is_caps
 
 HEADER_WORDS = (
     "noi dung",
@@ -36,7 +36,8 @@ HEADER_WORDS = (
     "ghi chu",
 )
 _MARKER = re.compile(
-    r"^(?:[-+•*–]\s*|\(?\d{1,2}\)|\d{1,2}(?:\.\d{1,2})*\.?\s|[a-zđ]\)\s|[IVXL]{1,5}\s*[.\-–/]\s)"
+    rf"^(?:{BULLET_CLASS}\s*|\(?\d{{1,2}}\)|\d{{1,2}}(?:\.\d{{1,2}})*\.?\s|[a-zđ]\)\s"
+    r"|[IVXL]{1,5}\s*[.\-–/]\s)"
 )
 _SENTENCE_END = (".", ";", ":", "!", "?", "…", "/.")
 _INLINE_DASH = re.compile(r"(?<=[.;:…])\s+-\s*(?=[A-ZĐÀ-Ỹ0-9“\"])")

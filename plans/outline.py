@@ -13,13 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from plans.text import fold, is_caps
+from plans.text import BULLET_CLASS, fold, is_caps
 
 _ROMAN = re.compile(r"^(?:PHẦN\s+|Phần\s+)?([IVXL]{1,5}|[A-H](?=\.\s*[A-ZĐ]))\s*[.\-–/):]\s*(.+)$")
 _NUMBER = re.compile(r"^(\d{1,2}(?:\s*\.\s*\d{1,2})*)\s*\.\s*(.+)$")
 _PAREN = re.compile(r"^\(\s*(\d{1,2}|[a-zđ])\s*\)\s*(.+)$")
 _LETTER = re.compile(r"^([a-zđ])\s*\)\s*(.+)$")
-_DASH = re.compile(r"^[-+•*–]\s*(.+)$")
+_DASH = re.compile(rf"^{BULLET_CLASS}\s*(.+)$")
+_NUMBER_PAREN = re.compile(r"^(\d{1,2})\s*\)\s*(.+)$")
 
 
 class Mark(Enum):
@@ -50,13 +51,12 @@ def parse_entry(paragraph: str) -> Entry:
     if m := _NUMBER.match(text):
         label = re.sub(r"\s+", "", m.group(1))
         return Entry(Mark.NUMBER, label, m.group(2).strip(), depth=label.count(".") + 1)
-    for pattern in (_PAREN, _LETTER):
+    for pattern in (_PAREN, _NUMBER_PAREN, _LETTER):
         if m := pattern.match(text):
             return Entry(Mark.ITEM, m.group(1), m.group(2).strip())
     if m := _DASH.match(text):
         return Entry(Mark.ITEM, "-", m.group(1).strip())
     return Entry(Mark.TEXT, "", text)
-
 
 
 def outline(paragraphs: Sequence[str]) -> list[Entry]:

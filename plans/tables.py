@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 from plans.layout import is_header_row
 from plans.model import ExtractedTask, Table, Timeframe, TimeKind
-from plans.text import fold, squash
+from plans.text import BULLET_CLASS, fold, squash
 from plans.timeframes import parse_timeframe, scan_timeframe
 from plans.units import split_units
 
 _ROMAN_ROW = re.compile(r"^([IVXL]{1,5})\s*[.\-–/)]?\s+(\S.*)?$|^([IVXL]{1,5})$")
-_ITEM_SPLIT = re.compile(r"(?:^|\n|(?<=[.;])\s+)\s*[-+•–]\s*")
+_ITEM_SPLIT = re.compile(rf"(?:^|\n|(?<=[.;])\s+)\s*{BULLET_CLASS.replace('*', '')}\s*")
 
 
 @dataclass(frozen=True)

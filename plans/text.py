@@ -6,6 +6,11 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+
+BULLETS = "-+•*–—▪▫◦●○■□➢➤►✓✔❖\uf0b7\uf0a7\uf076\uf0d8"
+"""Characters that open a list item: dashes, Word's bullets (also the Symbol-font
+ones pasted as private-use characters)."""
+BULLET_CLASS = "[" + re.escape(BULLETS) + "]"
 _DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
 
 

@@ -173,3 +173,27 @@ def test_word_table_with_merged_section_row() -> None:
 def test_document_without_tasks_gives_none() -> None:
     plan = _text_plan("THÔNG BÁO\nVề việc nghỉ lễ Quốc khánh 2/9.\n\nNơi nhận:\n- Các chi bộ.\n")
     assert plan.tasks == []
+
+
+BULLETED_PLAN = """KẾ HOẠCH
+Tổ chức Tháng hành động vì môi trường năm 2026
+
+I. CHỈ TIÊU
+1) 100% thôn tổ chức tổng vệ sinh trước ngày 05/6/2026.
+2) Hằng tháng ra quân dọn vệ sinh đường làng.
+
+II. TỔ CHỨC THỰC HIỆN
+\uf0b7 Đoàn Thanh niên xã: phát động ra quân, báo cáo kết quả trước ngày 30/6/2026.
+▪ Hội Phụ nữ xã: vận động hội viên phân loại rác thường xuyên.
+"""
+
+
+def test_word_bullets_and_number_parentheses_mark_items() -> None:
+    plan = _text_plan(BULLETED_PLAN)
+    summary = [(t.lead, t.when.kind.value, t.when.due) for t in plan.tasks]
+    assert summary == [
+        ([], "once", date(2026, 6, 5)),
+        ([], "recurring", None),
+        (["Đoàn Thanh niên xã"], "once", date(2026, 6, 30)),
+        (["Hội Phụ nữ xã"], "continuous", None),
+    ]
