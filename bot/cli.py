@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli_errors import EXIT_FAILED, EXIT_NOT_FOUND, CliError, fail, user_errors
+from bot.cli_invites import add_unit_invite_command, admin_app
 from bot.cli_plan import plan_app, read_and_extract
 from bot.cli_reminders import reminders_app
 from bot.cli_reply import reply_app
@@ -50,6 +51,8 @@ app.add_typer(plan_app, name="plan")
 app.add_typer(units_app, name="units")
 app.add_typer(reminders_app, name="reminders")
 app.add_typer(reply_app, name="reply")
+add_unit_invite_command(units_app)
+app.add_typer(admin_app, name="admin")
 
 
 @app.callback()

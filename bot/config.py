@@ -25,6 +25,7 @@ MIB = 1024 * 1024
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_FULL = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _CLOCK = re.compile(r"(\d{1,2})(?::(\d{2})|[hH](\d{2})?)")
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 def parse_clock(text: str) -> time:
@@ -72,6 +73,14 @@ def parse_dates(text: str) -> frozenset[date]:
     return frozenset(dates)
 
 
+def parse_listen_address(text: str) -> tuple[str, int]:
+    """Read ``HOST:PORT`` (``0.0.0.0:8080``, ``[::]:8080``) into host and port."""
+    host, sep, port = text.strip().rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise ValueError(f"not a listen address (HOST:PORT): {text!r}")
+    return host.removeprefix("[").removesuffix("]"), int(port)
+
+
 def _comma_items(text: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
 
@@ -108,6 +117,24 @@ class Settings(BaseSettings):
     telegram_api_base: str | None = None
     """Base URL of a self-hosted Bot API server (``TELEGRAM_API_BASE``); Telegram's own
     server when unset."""
+
+    telegram_bot_username: str | None = None
+    """The bot's Telegram username without "@" (``TELEGRAM_BOT_USERNAME``), for invite links
+    ``https://t.me/<username>?start=CODE``; without it invites give the code only."""
+
+    telegram_webhook_url: str | None = None
+    """Public HTTPS address Telegram posts updates to (``TELEGRAM_WEBHOOK_URL``); when set the
+    bot registers it with ``setWebhook`` and serves it, otherwise it polls with
+    ``getUpdates``. Its path is the path served (``https://bot.example.vn/tg`` → ``/tg``)."""
+
+    telegram_webhook_secret: SecretStr | None = None
+    """Secret Telegram sends in ``X-Telegram-Bot-Api-Secret-Token`` with every webhook
+    request (``TELEGRAM_WEBHOOK_SECRET``): 1-256 of ``A-Z a-z 0-9 _ -``. A random one is
+    made at each start when unset; requests without it are refused."""
+
+    telegram_webhook_listen: str = Field(default="0.0.0.0:8080")
+    """``HOST:PORT`` the webhook server listens on (``TELEGRAM_WEBHOOK_LISTEN``), behind the
+    reverse proxy that terminates HTTPS for ``TELEGRAM_WEBHOOK_URL``."""
 
     zalo_bot_token: SecretStr | None = None
     """Zalo bot access token (``ZALO_BOT_TOKEN``); no Zalo channel without it."""
@@ -151,6 +178,27 @@ class Settings(BaseSettings):
         # inherited from the shell is reduced to its first language code.
         first = value.strip().split(":", 1)[0]
         return first.split(".", 1)[0].split("_", 1)[0].lower() or "vi"
+
+    @field_validator("telegram_bot_username")
+    @classmethod
+    def _bare_username(cls, value: str | None) -> str | None:
+        bare = (value or "").strip().lstrip("@")
+        return bare or None
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _valid_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError(
+                "the webhook secret must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
+            )
+        return value
+
+    @field_validator("telegram_webhook_listen")
+    @classmethod
+    def _valid_listen_address(cls, value: str) -> str:
+        parse_listen_address(value)
+        return value.strip()
 
     @field_validator("quiet_hours")
     @classmethod

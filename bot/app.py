@@ -1,0 +1,160 @@
+"""The running bot: database, chat channels, conversation, reminder jobs and the
+receiving of updates, in one lifespan.
+
+:func:`run_bot` is what ``nhacviec start`` runs in the foreground until stopped;
+:func:`serving` is the part shared with the console channel (:mod:`bot.channels.console`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+
+from bot.channels.telegram import TelegramChannel, WebhookConfig, receiving_updates
+from bot.config import Settings, parse_listen_address
+from bot.i18n import translator
+from bot.wiring import reminder_planner, working_calendar
+from handlers import office, registration, reports, secretary
+from handlers.conversation import Conversation
+from handlers.reminder_text import ReminderComposer
+from handlers.router import Router
+from handlers.turn import Deps
+from scheduling.channel import Channel
+from scheduling.clock import Clock, SystemClock
+from scheduling.compose import Composer
+from scheduling.dispatcher import Dispatcher
+from scheduling.jobs import JobIntervals, ReminderJobs, build_scheduler, running
+from storage.db import Database, open_database
+
+log = logging.getLogger(__name__)
+
+
+def conversation_routers() -> tuple[Router, ...]:
+    """The conversation's routers, in the order they are asked."""
+    return (registration.router, secretary.router, reports.router, office.router)
+
+
+def build_deps(
+    settings: Settings, database: Database, clock: Clock, *, bot_username: str | None = None
+) -> Deps:
+    """What every handler may use, built from the settings."""
+    return Deps(
+        database=database,
+        clock=clock,
+        planner=reminder_planner(settings),
+        calendar=working_calendar(settings),
+        translations=lambda language: translator(language, settings.locales_dir),
+        default_language=settings.language,
+        bot_username=bot_username,
+        max_plan_bytes=settings.max_plan_bytes,
+    )
+
+
+def reminder_composer(settings: Settings, clock: Clock) -> Composer:
+    """The reminders' texts and answer buttons, in each contact's language."""
+    return ReminderComposer(
+        lambda language: translator(language or settings.language, settings.locales_dir),
+        buttons=True,
+        clock=clock,
+        tz=settings.tz,
+    )
+
+
+@asynccontextmanager
+async def serving(
+    settings: Settings,
+    database: Database,
+    channels: Mapping[str, Channel],
+    *,
+    clock: Clock,
+    bot_username: str | None = None,
+    routers: Sequence[Router] | None = None,
+    intervals: JobIntervals | None = None,
+) -> AsyncIterator[Conversation]:
+    """The conversation, and the reminder jobs sending through ``channels``, for the
+    duration of the block; on exit the jobs stop and a dispatch under way is finished."""
+    deps = build_deps(settings, database, clock, bot_username=bot_username)
+    conversation = Conversation(deps, routers if routers is not None else conversation_routers())
+    dispatcher = Dispatcher(database, channels, reminder_composer(settings, clock), clock=clock)
+    jobs = ReminderJobs(database, dispatcher, deps.planner, clock)
+    scheduler = build_scheduler(jobs, intervals or JobIntervals())
+    async with running(scheduler):
+        try:
+            yield conversation
+        finally:
+            # No new run starts; a dispatch under way records what it sent before the
+            # scheduler shuts down (which cancels the runs still going).
+            scheduler.pause()
+            await jobs.idle()
+
+
+def webhook_config(settings: Settings) -> WebhookConfig | None:
+    """The webhook the settings ask for, ``None`` for long polling.
+
+    Without ``TELEGRAM_WEBHOOK_SECRET`` a random secret is made for this run; it is
+    registered with Telegram at start, so the bot and Telegram always agree.
+    """
+    if not settings.telegram_webhook_url:
+        return None
+    secret = settings.telegram_webhook_secret
+    host, port = parse_listen_address(settings.telegram_webhook_listen)
+    return WebhookConfig(
+        url=settings.telegram_webhook_url,
+        secret=secret.get_secret_value() if secret is not None else secrets.token_urlsafe(32),
+        host=host,
+        port=port,
+    )
+
+
+async def run_bot(
+    settings: Settings,
+    *,
+    stop: asyncio.Event,
+    clock: Clock | None = None,
+    routers: Sequence[Router] | None = None,
+    intervals: JobIntervals | None = None,
+) -> None:
+    """Run the bot until ``stop`` is set, then close everything in reverse order.
+
+    Opens the database (migrated to head); the Telegram channel when
+    ``TELEGRAM_BOT_TOKEN`` is set, receiving by webhook when ``TELEGRAM_WEBHOOK_URL``
+    is set and by long polling otherwise; the conversation (``routers``, by default
+    :func:`conversation_routers`); and the reminder jobs (``intervals``). On stop,
+    updates being handled and a dispatch under way are finished first.
+    """
+    clock = clock or SystemClock()
+    async with AsyncExitStack() as stack:
+        database = await stack.enter_async_context(open_database(settings))
+        channels: dict[str, Channel] = {}
+        telegram: TelegramChannel | None = None
+        if settings.telegram_bot_token is not None:
+            telegram = TelegramChannel(
+                settings.telegram_bot_token.get_secret_value(), api_base=settings.telegram_api_base
+            )
+            await stack.enter_async_context(telegram)
+            channels[telegram.name] = telegram
+        else:
+            log.warning("TELEGRAM_BOT_TOKEN is not set: no chat channel, reminders wait")
+        username = await telegram.username() if telegram is not None else None
+        conversation = await stack.enter_async_context(
+            serving(
+                settings,
+                database,
+                channels,
+                clock=clock,
+                bot_username=username,
+                routers=routers,
+                intervals=intervals,
+            )
+        )
+        if telegram is not None:
+            webhook = webhook_config(settings)
+            await stack.enter_async_context(
+                receiving_updates(telegram, conversation, clock=clock, webhook=webhook)
+            )
+            log.info("bot @%s receiving by %s", username, "webhook" if webhook else "long polling")
+        await stop.wait()
+        log.info("stopping")
