@@ -281,10 +281,9 @@ async def test_the_office_imports_and_activates_a_plan_from_the_console(
 
     async with open_database(settings) as database, database.sessions() as session:
         plans = (await session.scalars(select(Plan))).all()
-        first = await session.scalar(select(Report).order_by(Report.id).offset(1))
+        raw = [r.raw_text for r in await session.scalars(select(Report).order_by(Report.id))]
     assert [p.status for p in plans] == [PlanStatus.ACTIVE]
-    assert first is not None
-    assert first.raw_text.startswith(f"[file] {SEEDS[0].name}")
+    assert raw == [f"[file] {SEEDS[0].name}", f"[button] act:{plans[0].id}"]
 
 
 async def test_the_platform_prints_numbered_buttons_edits_and_saves_files(
