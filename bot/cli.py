@@ -9,6 +9,8 @@ nothing.
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +22,8 @@ from rich.text import Text
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.app import run_bot
+from bot.channels.console import run_console
 from bot.cli_errors import EXIT_FAILED, EXIT_NOT_FOUND, CliError, fail, user_errors
 from bot.cli_invites import add_unit_invite_command, admin_app
 from bot.cli_plan import plan_app, read_and_extract
@@ -178,8 +182,15 @@ def start_command(
             show_default=False,
         ),
     ] = None,
+    setup_only: Annotated[
+        bool,
+        typer.Option(
+            "--setup-only", help=help_text(N_("Only prepare the database; do not start the bot."))
+        ),
+    ] = False,
 ) -> None:
-    """Create the database, import the seed plans once and print their overview."""
+    """Create the database, import the seed plans once, print their overview, then run
+    the bot: on Telegram when ``TELEGRAM_BOT_TOKEN`` is set, else as a console chat."""
     folder = seeds if seeds is not None else DEFAULT_SEEDS_DIR
     with user_errors(path=str(folder)):
         plans = []
@@ -190,6 +201,26 @@ def start_command(
             plans = [read_seed(path) for path in seed_files(folder)]
         outcomes = in_transaction(lambda session: import_seeds(session, plans))
     emit(seeds_report(outcomes))
+    if not setup_only:
+        run_until_stopped()
+
+
+def run_until_stopped() -> None:
+    """Run the bot (Telegram, or the console without a token) until Ctrl+C or end of input."""
+    settings = get_settings()
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        if settings.telegram_bot_token is not None:
+            emit(Text(_("The bot is running on Telegram. Press Ctrl+C to stop.")))
+            await run_bot(settings, stop=stop)
+        else:
+            await run_console(settings, stop=stop)
+
+    asyncio.run(main())
 
 
 def read_seed(path: Path) -> SeedPlan:
