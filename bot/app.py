@@ -13,6 +13,9 @@ import secrets
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.telegram import TelegramChannel, WebhookConfig, receiving_updates
 from bot.config import Settings, parse_listen_address
@@ -29,6 +32,7 @@ from scheduling.compose import Composer
 from scheduling.dispatcher import Dispatcher
 from scheduling.jobs import JobIntervals, ReminderJobs, build_scheduler, running
 from storage.db import Database, open_database
+from storage.dialect import is_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +136,51 @@ class SettlingJobs(ReminderJobs):
                 self._settled.set()
 
 
+class NestedWriteError(RuntimeError):
+    """A write transaction was opened inside another one of the same task: it would
+    wait for itself forever."""
+
+
+@dataclass(frozen=True)
+class SerialWrites(Database):
+    """A SQLite database whose write transactions (``write_lock=True``) queue in the
+    process, in arrival order, instead of each polling SQLite for its one write lock
+    with growing sleeps: the same throughput or better, and a far shorter tail of
+    waits when many messages arrive at once."""
+
+    _gate: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _holder: list[asyncio.Task[Any] | None] = field(default_factory=lambda: [None])
+
+    @asynccontextmanager
+    async def transaction(self, *, write_lock: bool = False) -> AsyncIterator[AsyncSession]:
+        """A session inside one transaction; write transactions one at a time."""
+        if not write_lock:
+            async with Database.transaction(self) as session:
+                yield session
+            return
+        task = asyncio.current_task()
+        if task is not None and self._holder[0] is task:
+            raise NestedWriteError("a write transaction inside another of the same task")
+        async with self._gate:
+            self._holder[0] = task
+            try:
+                async with Database.transaction(self, write_lock=True) as session:
+                    yield session
+            finally:
+                self._holder[0] = None
+
+
+@asynccontextmanager
+async def open_bot_database(settings: Settings) -> AsyncIterator[Database]:
+    """The configured database for the running bot, migrated to head; on SQLite its
+    write transactions queue in the process (:class:`SerialWrites`)."""
+    async with open_database(settings) as database:
+        if is_sqlite(settings.database_url):
+            yield SerialWrites(database.engine, database.sessions)
+        else:
+            yield database
+
+
 def webhook_config(settings: Settings) -> WebhookConfig | None:
     """The webhook the settings ask for, ``None`` for long polling.
 
@@ -160,15 +209,16 @@ async def run_bot(
 ) -> None:
     """Run the bot until ``stop`` is set, then close everything in reverse order.
 
-    Opens the database (migrated to head); the Telegram channel when
-    ``TELEGRAM_BOT_TOKEN`` is set, receiving by webhook when ``TELEGRAM_WEBHOOK_URL``
-    is set and by long polling otherwise; the conversation (``routers``, by default
-    :func:`conversation_routers`); and the reminder jobs (``intervals``). On stop,
-    updates being handled and a dispatch under way are finished first.
+    Opens the database (migrated to head, :func:`open_bot_database`); the Telegram
+    channel when ``TELEGRAM_BOT_TOKEN`` is set, receiving by webhook when
+    ``TELEGRAM_WEBHOOK_URL`` is set and by long polling otherwise; the conversation
+    (``routers``, by default :func:`conversation_routers`); and the reminder jobs
+    (``intervals``). On stop, updates being handled and job runs under way are
+    finished first.
     """
     clock = clock or SystemClock()
     async with AsyncExitStack() as stack:
-        database = await stack.enter_async_context(open_database(settings))
+        database = await stack.enter_async_context(open_bot_database(settings))
         channels: dict[str, Channel] = {}
         telegram: TelegramChannel | None = None
         if settings.telegram_bot_token is not None:

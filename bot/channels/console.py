@@ -35,7 +35,7 @@ from typing import TextIO, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import serving
+from bot.app import open_bot_database, serving
 from bot.config import Settings
 from bot.i18n import translator
 from handlers.conversation import FAILED, Conversation
@@ -47,7 +47,7 @@ from scheduling.channel import Button, MessageRef, OutgoingMessage
 from scheduling.clock import Clock, SystemClock
 from scheduling.jobs import JobIntervals
 from storage import queries
-from storage.db import Database, open_database
+from storage.db import Database
 from storage.models import Channel, Contact, Unit
 
 log = logging.getLogger(__name__)
@@ -584,7 +584,7 @@ async def run_console(
         output, outbox=outbox, clock=demo_clock, tz=settings.tz, translate=catalog.gettext
     )
     async with (
-        open_database(settings) as database,
+        open_bot_database(settings) as database,
         serving(
             settings,
             database,

@@ -30,7 +30,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -112,6 +112,9 @@ POLL_BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0)
 
 MAX_UPDATE_ATTEMPTS = 5
 """Times handling one update is tried before it is given up."""
+
+MAX_ANSWER_WAIT = 30.0
+"""Seconds an answer may wait in all for Telegram's flood limits before it is given up."""
 
 _PERSON_CONTENT = frozenset(
     {
@@ -405,23 +408,83 @@ class TelegramChannel:
         await self.close()
 
 
+class PatientPlatform:
+    """The channel as the conversation answers through it: a 429 on an answer waits as
+    Telegram says and tries again, up to :data:`MAX_ANSWER_WAIT` seconds in all, since
+    the conversation sends its answers at once instead of queueing them like reminders.
+    Acknowledging a button is not retried: Telegram only takes it for a few seconds."""
+
+    def __init__(self, channel: TelegramChannel, clock: Clock | None = None) -> None:
+        self._channel = channel
+        self._clock = clock or SystemClock()
+
+    @property
+    def name(self) -> str:
+        """``"telegram"``."""
+        return self._channel.name
+
+    @property
+    def supports_buttons(self) -> bool:
+        """Telegram shows inline keyboards."""
+        return self._channel.supports_buttons
+
+    @property
+    def max_text_length(self) -> int:
+        """4,096 characters."""
+        return self._channel.max_text_length
+
+    async def send(self, chat_id: str, message: OutgoingMessage) -> MessageRef:
+        """Send an answer, waiting out flood limits."""
+        return await self._patiently(lambda: self._channel.send(chat_id, message))
+
+    async def send_file(self, chat_id: str, file: OutgoingFile) -> MessageRef:
+        """Send a document, waiting out flood limits."""
+        return await self._patiently(lambda: self._channel.send_file(chat_id, file))
+
+    async def edit(self, ref: MessageRef, message: OutgoingMessage) -> None:
+        """Edit a message, waiting out flood limits."""
+        await self._patiently(lambda: self._channel.edit(ref, message))
+
+    async def acknowledge(self, incoming: Incoming, text: str = "") -> None:
+        """Answer a button press (once)."""
+        await self._channel.acknowledge(incoming, text)
+
+    async def download(self, file: IncomingFile) -> bytes:
+        """The content of a file someone sent."""
+        return await self._channel.download(file)
+
+    async def _patiently(self, call: Callable[[], Awaitable[T]]) -> T:
+        waited = 0.0
+        while True:
+            try:
+                return await call()
+            except RetryAfter as pause:
+                if waited + pause.seconds > MAX_ANSWER_WAIT:
+                    raise
+                log.info("answer throttled by Telegram; retrying in %.0f s", pause.seconds)
+                await self._clock.sleep(pause.seconds)
+                waited += pause.seconds
+
+
 def build_dispatcher(
     conversation: Conversation, channel: TelegramChannel, clock: Clock | None = None
 ) -> UpdateDispatcher:
-    """An aiogram dispatcher handing each message and button press to ``conversation``,
-    stamped with ``clock``'s time of reception."""
+    """An aiogram dispatcher handing each message and button press to ``conversation``
+    (answering through a :class:`PatientPlatform`), stamped with ``clock``'s time of
+    reception."""
     time_source = clock or SystemClock()
+    platform = PatientPlatform(channel, time_source)
     router = UpdateRouter(name=CHANNEL_NAME)
 
     async def on_message(message: Message) -> None:
         incoming = incoming_message(message, time_source.now())
         if incoming is not None:
-            await conversation.handle(incoming, channel)
+            await conversation.handle(incoming, platform)
 
     async def on_press(query: CallbackQuery) -> None:
         incoming = incoming_press(query, time_source.now())
         if incoming is not None:
-            await conversation.handle(incoming, channel)
+            await conversation.handle(incoming, platform)
         else:
             # Still stop the button's spinner, though there is nothing to do.
             with suppress(DeliveryError):
@@ -448,15 +511,23 @@ async def poll_updates(
     fails (the database is down), Telegram delivers it again and the conversation
     ignores what it already stored. An update failing :data:`MAX_UPDATE_ATTEMPTS`
     times is given up, logged, so that it cannot hold back the others. Within a batch
-    the chats are served concurrently, each chat's updates in order.
+    the chats are served concurrently, each chat's updates in order. A webhook left by
+    an earlier run is removed first; failures are logged and retried with back-off.
     """
-    await _until_stopped(_translated(bot.delete_webhook(drop_pending_updates=False)), stop)
     offset: int | None = None
     confirmed: int | None = None
     failures = 0
     attempts: dict[int, int] = {}
+    webhook_removed = False
     while not stop.is_set():
         try:
+            if not webhook_removed:
+                # Telegram refuses getUpdates while a webhook (of an earlier run) is set.
+                await _until_stopped(
+                    _translated(bot.delete_webhook(drop_pending_updates=False)), stop
+                )
+                webhook_removed = True
+                continue
             fetched = await _until_stopped(
                 _translated(
                     bot.get_updates(
@@ -469,7 +540,13 @@ async def poll_updates(
                 stop,
             )
         except DeliveryError as error:
-            log.warning("getUpdates failed: %s", error)
+            log.warning("polling Telegram failed: %s", error)
+            failures += 1
+            await _pause(stop, failures)
+            continue
+        except Exception:
+            # Whatever went wrong, the bot must not stop listening.
+            log.exception("polling Telegram failed")
             failures += 1
             await _pause(stop, failures)
             continue
@@ -581,7 +658,8 @@ class WebhookConfig:
 async def serving_webhook(
     dispatcher: UpdateDispatcher, bot: Bot, config: WebhookConfig
 ) -> AsyncIterator[web.AppRunner]:
-    """Serve the webhook for the duration of the block, then register it with Telegram.
+    """Serve the webhook for the duration of the block, registered with Telegram once
+    it listens.
 
     A request without the right ``X-Telegram-Bot-Api-Secret-Token`` is answered 401
     (aiogram's ``SimpleRequestHandler``). A request is answered once its update is

@@ -4,6 +4,7 @@ its webhook, the conversation and the database."""
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -16,8 +17,11 @@ from aiogram.types import CallbackQuery, Message
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
-from bot.app import run_bot
+from bench import ingest
+from bot.app import NestedWriteError, SerialWrites, open_bot_database, run_bot
 from bot.channels.telegram import (
+    MAX_ANSWER_WAIT,
+    PatientPlatform,
     TelegramChannel,
     build_dispatcher,
     callback_query_id,
@@ -34,12 +38,12 @@ from handlers.platform import Platform
 from handlers.router import EVERYONE, Router
 from handlers.turn import Turn
 from plans.units import unit_key
-from scheduling.channel import Button, MessageRef, OutgoingMessage, PermanentFailure
+from scheduling.channel import Button, MessageRef, OutgoingMessage, PermanentFailure, RetryAfter
 from scheduling.clock import FakeClock
 from scheduling.jobs import JobIntervals
 from storage.db import Database, open_database
 from storage.models import Assignment, Contact, Plan, PlanStatus, Report, Unit
-from tests.fakes.telegram_server import FakeTelegram, running_fake, user_message
+from tests.fakes.telegram_server import FakeTelegram, Webhook, running_fake, user_message
 from tests.handlers.test_conversation import deps
 from tests.scheduling.fakes import make_assignment
 
@@ -282,6 +286,21 @@ async def test_acknowledge_answers_the_callback_query_once(fake: FakeTelegram) -
     assert [(a.callback_query_id, a.text) for a in fake.answered] == [(query.id, "đã bấm")]
 
 
+async def test_an_answer_throttled_by_telegram_waits_and_arrives(fake: FakeTelegram) -> None:
+    fake.throttle(77, retry_after=3)
+    clock = FakeClock(NOW)
+    async with TelegramChannel(TOKEN, api_base=fake.base_url, timeout=5.0) as telegram:
+        patient = PatientPlatform(telegram, clock)
+        await patient.send("77", OutgoingMessage("Đã ghi nhận"))
+        fake.throttle(77, retry_after=int(MAX_ANSWER_WAIT) + 1)
+        with pytest.raises(RetryAfter):
+            await patient.send("77", OutgoingMessage("quá lâu"))
+
+    assert fake.texts(77) == ["Đã ghi nhận"]
+    assert clock.slept == [3.0]
+    assert fake.count_429 == 2
+
+
 # ------------------------------------------------------------- polling, end to end
 
 
@@ -300,6 +319,18 @@ async def test_a_message_is_stored_and_answered_over_long_polling(
     assert fake.webhook is None
     # Stopping confirmed the handled update: a new start would not receive it again.
     assert fake.confirmed == 2
+
+
+async def test_polling_removes_a_webhook_left_by_an_earlier_run(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    fake.webhook = Webhook("https://old.example.vn/hook", "old", None)
+    async with running_bot(settings, fake, routers=[echo_router([])]) as bot:
+        fake.push_message(SECRETARY, SECRETARY, "/ping lại")
+        await eventually(lambda: bool(fake.texts(SECRETARY)), bot)
+
+    assert fake.webhook is None
+    assert fake.texts(SECRETARY) == ["pong lại"]
 
 
 async def test_a_pressed_button_is_answered_with_its_note(
@@ -439,6 +470,49 @@ async def test_without_a_configured_secret_the_webhook_gets_a_random_one(
     assert len(fake.webhook.secret_token or "") >= 32
     assert statuses == [200]
     assert unsigned.status == 401
+
+
+# ------------------------------------------------------------- the lifespan
+
+
+async def test_write_transactions_queue_in_arrival_order(settings: Settings) -> None:
+    order: list[str] = []
+
+    async def write(database: Database, name: str, hold: float) -> None:
+        async with database.transaction(write_lock=True) as session:
+            order.append(f"{name} in")
+            session.add(Unit(name=name, key=unit_key(name)))
+            await asyncio.sleep(hold)
+            order.append(f"{name} out")
+
+    async with open_bot_database(settings) as database:
+        assert isinstance(database, SerialWrites)
+        await asyncio.gather(*(write(database, f"Chi bộ {n}", 0.05) for n in range(3)))
+        async with database.transaction() as session:
+            units = (await session.scalars(select(Unit.name).order_by(Unit.id))).all()
+
+    assert order == [f"Chi bộ {n} {step}" for n in range(3) for step in ("in", "out")]
+    assert units == ["Chi bộ 0", "Chi bộ 1", "Chi bộ 2"]
+
+
+async def test_a_write_inside_a_write_of_the_same_task_is_refused(settings: Settings) -> None:
+    async with open_bot_database(settings) as database:
+        async with database.transaction(write_lock=True):
+            with pytest.raises(NestedWriteError):
+                async with database.transaction(write_lock=True):
+                    pass
+        async with database.transaction(write_lock=True) as session:
+            assert await session.scalar(select(func.count()).select_from(Unit)) == 0
+
+
+def test_the_ingest_benchmark_ends_with_its_json_line(capsys: pytest.CaptureFixture[str]) -> None:
+    ingest.main(["--replies", "24", "--secretaries", "6", "--concurrency", "4"])
+
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["replies"] == summary["stored"] == summary["applied"] == 24
+    assert summary["confirmations"] == 24
+    assert summary["replies_per_second"] == pytest.approx(24 / summary["seconds"], rel=0.01)
+    assert summary["goal"] == 300
 
 
 # ------------------------------------------------------------- the whole story

@@ -8,7 +8,8 @@ bodies, as aiogram and other clients send them) for
 * receiving: ``getUpdates`` (long polling with ``offset``, ``limit``, ``timeout`` and
   ``allowed_updates``), ``setWebhook``, ``deleteWebhook``, ``getWebhookInfo``;
   tests push what people do with :meth:`FakeTelegram.push_message` and
-  :meth:`FakeTelegram.push_callback`, which build Telegram's real ``Update`` JSON;
+  :meth:`FakeTelegram.push_callback`, which build Telegram's real ``Update`` JSON,
+  and :meth:`FakeTelegram.deliver_webhook` posts them to the webhook with its secret;
 * files: ``getFile`` and ``GET /file/bot<token>/<path>`` serve files added with
   :meth:`FakeTelegram.add_file` and documents the bot uploaded;
 
