@@ -84,56 +84,9 @@ async def serving(
     deps = build_deps(settings, database, clock, bot_username=bot_username)
     conversation = Conversation(deps, routers if routers is not None else conversation_routers())
     dispatcher = Dispatcher(database, channels, reminder_composer(settings, clock), clock=clock)
-    jobs = SettlingJobs(database, dispatcher, deps.planner, clock)
-    scheduler = build_scheduler(jobs, intervals or JobIntervals())
-    async with running(scheduler):
-        try:
-            yield conversation
-        finally:
-            # Shutting the scheduler down cancels the runs still going, even in the middle
-            # of a database call; so no new run starts, and those under way finish first.
-            scheduler.pause()
-            await jobs.settle()
-
-
-@dataclass
-class SettlingJobs(ReminderJobs):
-    """The reminder jobs, counting their runs under way so that a lifespan can wait for
-    them (:meth:`settle`) before it closes what they use."""
-
-    _runs: int = 0
-    _settled: asyncio.Event = field(default_factory=asyncio.Event)
-
-    async def dispatch(self) -> None:
-        """Send everything that is due."""
-        async with self._counted():
-            await super().dispatch()
-
-    async def reap(self) -> None:
-        """Return rows whose lease expired."""
-        async with self._counted():
-            await super().reap()
-
-    async def plan(self) -> None:
-        """Extend every live assignment's reminders over the planning horizon."""
-        async with self._counted():
-            await super().plan()
-
-    async def settle(self) -> None:
-        """Wait until no run is under way."""
-        if self._runs:
-            await self._settled.wait()
-
-    @asynccontextmanager
-    async def _counted(self) -> AsyncIterator[None]:
-        self._runs += 1
-        self._settled.clear()
-        try:
-            yield
-        finally:
-            self._runs -= 1
-            if not self._runs:
-                self._settled.set()
+    jobs = ReminderJobs(database, dispatcher, deps.planner, clock)
+    async with running(build_scheduler(jobs, intervals or JobIntervals()), jobs):
+        yield conversation
 
 
 class NestedWriteError(RuntimeError):

@@ -44,6 +44,5 @@ async def run_reminders(
         composer = PlainComposer(lambda language: translator(language or settings.language))
         dispatcher = Dispatcher(database, channels, composer, clock=clock)
         jobs = ReminderJobs(database, dispatcher, reminder_planner(settings), clock)
-        async with running(build_scheduler(jobs)):
+        async with running(build_scheduler(jobs), jobs):
             await stop.wait()
-        await jobs.idle()

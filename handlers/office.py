@@ -16,7 +16,8 @@ from pathlib import PurePath
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.orm import aliased
 
 from handlers.router import OFFICE, Router, button_data, button_parts
 from handlers.turn import Turn
@@ -28,7 +29,16 @@ from plans.importing import ImportResult, import_plan, sha256_of
 from plans.model import ExtractedPlan
 from plans.readers import SUPPORTED_SUFFIXES, PlanReadError, read_plan_bytes
 from scheduling.channel import Button
-from storage.models import Assignment, Plan, PlanStatus, Reminder, ReminderState, Unit, UnitKind
+from storage.models import (
+    Assignment,
+    Plan,
+    PlanStatus,
+    Reminder,
+    ReminderState,
+    ReminderStep,
+    Unit,
+    UnitKind,
+)
 from summaries.status import (
     StatusCounts,
     TaskStatus,
@@ -343,15 +353,37 @@ async def _unit_ids(turn: Turn, unit: Unit) -> list[int]:
 
 
 async def _bring_forward(turn: Turn, unit_ids: Sequence[int]) -> int:
+    """Move each assignment's NEXT pending reminder (per contact) to now; the later ones
+    keep their time, so the unit gets one reminder per task, not the whole schedule. A
+    task that already has a reminder waiting to go out gets no second one."""
     now = turn.now
-    of_units = select(Assignment.id).where(Assignment.unit_id.in_(unit_ids))
+    other = aliased(Reminder)
+    next_ones = (
+        select(func.min(Reminder.id))
+        .join(Assignment, Assignment.id == Reminder.assignment_id)
+        .where(
+            Assignment.unit_id.in_(unit_ids),
+            Reminder.state == ReminderState.PENDING,
+            Reminder.step != ReminderStep.ESCALATION,
+            Reminder.due_at > now,
+            Reminder.due_at
+            == (
+                select(func.min(other.due_at))
+                .where(
+                    other.assignment_id == Assignment.id,
+                    other.contact_id == Reminder.contact_id,
+                    other.state == ReminderState.PENDING,
+                    other.step != ReminderStep.ESCALATION,
+                )
+                .correlate(Assignment, Reminder)
+                .scalar_subquery()
+            ),
+        )
+        .group_by(Reminder.assignment_id, Reminder.contact_id)
+    )
     result = await turn.session.execute(
         update(Reminder)
-        .where(
-            Reminder.state == ReminderState.PENDING,
-            Reminder.due_at > now,
-            Reminder.assignment_id.in_(of_units),
-        )
+        .where(Reminder.id.in_(next_ones))
         .values(due_at=now)
         .execution_options(synchronize_session=False)
     )

@@ -36,36 +36,52 @@ class JobIntervals:
 
 @dataclass
 class ReminderJobs:
-    """The reminder machinery's periodic work as plain coroutines, testable without a scheduler."""
+    """The reminder machinery's periodic work as plain coroutines, testable without a scheduler.
+
+    Runs under way are counted, so that a lifespan can wait for them (:meth:`settle`)
+    before it closes the database they use.
+    """
 
     database: Database
     dispatcher: Dispatcher
     planner: ReminderPlanner
     clock: Clock
-    _sending: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _runs: int = 0
+    _settled: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def dispatch(self) -> None:
         """Send everything that is due."""
-        async with self._sending:
+        async with self._counted():
             await self.dispatcher.drain()
-
-    async def idle(self) -> None:
-        """Wait for a dispatch under way to finish recording what it sent."""
-        async with self._sending:
-            return
 
     async def reap(self) -> None:
         """Return rows whose lease expired (a worker died between claim and record)."""
-        async with self.database.transaction(write_lock=True) as session:
+        async with self._counted(), self.database.transaction(write_lock=True) as session:
             returned = await reap_expired(session, now=self.clock.now())
         if returned:
             log.warning("returned %d reminders whose lease expired", returned)
 
     async def plan(self) -> None:
         """Extend every live assignment's reminders over the planning horizon."""
-        async with self.database.transaction(write_lock=True) as session:
+        async with self._counted(), self.database.transaction(write_lock=True) as session:
             added = await self.planner.plan_all(session, now=self.clock.now())
         log.info("planned %d reminders", added)
+
+    async def settle(self) -> None:
+        """Wait until no run is under way (a dispatch finishes recording what it sent)."""
+        if self._runs:
+            await self._settled.wait()
+
+    @asynccontextmanager
+    async def _counted(self) -> AsyncIterator[None]:
+        self._runs += 1
+        self._settled.clear()
+        try:
+            yield
+        finally:
+            self._runs -= 1
+            if not self._runs:
+                self._settled.set()
 
 
 def _guarded(name: str, job: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
@@ -103,10 +119,18 @@ def build_scheduler(
 
 
 @asynccontextmanager
-async def running(scheduler: AsyncIOScheduler) -> AsyncIterator[AsyncIOScheduler]:
-    """Start ``scheduler`` for the duration of the block (one lifespan)."""
+async def running(
+    scheduler: AsyncIOScheduler, jobs: ReminderJobs
+) -> AsyncIterator[AsyncIOScheduler]:
+    """Start ``scheduler`` for the duration of the block (one lifespan).
+
+    On exit no new run starts and the runs under way finish before the shutdown:
+    shutting down alone would cancel them, even in the middle of a database call.
+    """
     scheduler.start()
     try:
         yield scheduler
     finally:
+        scheduler.pause()
+        await jobs.settle()
         scheduler.shutdown(wait=False)

@@ -367,20 +367,20 @@ async def test_remind_now_moves_only_pending_future_reminders(desk: Office) -> N
         session.add_all(
             [
                 reminder(mine, ReminderStep.BEFORE),
-                reminder(mine, ReminderStep.DUE),
-                reminder(mine, ReminderStep.OVERDUE, due_at=NOW - timedelta(hours=1)),
+                reminder(mine, ReminderStep.DUE, due_at=later + timedelta(days=1)),
                 reminder(mine, ReminderStep.CHECKIN, state=ReminderState.SENT),
                 reminder(other, ReminderStep.DUE),
             ]
         )
 
     assert await desk.say("/nhacngay chi bo thon 1") == [
-        "Đã chuyển 2 lời nhắc của Chi bộ Thôn 1 sang gửi ngay."
+        "Đã chuyển 1 lời nhắc của Chi bộ Thôn 1 sang gửi ngay."
     ]
 
     async with desk.database.sessions() as session:
         rows = (await session.scalars(select(Reminder).order_by(Reminder.id))).all()
-    assert [r.due_at for r in rows] == [NOW, NOW, NOW - timedelta(hours=1), later, later]
+    # Only the next one comes forward; the task's later reminders keep their time.
+    assert [r.due_at for r in rows] == [NOW, later + timedelta(days=1), later, later]
     assert await desk.say("/nhacngay Chi bộ Thôn 1") == [
         "Chi bộ Thôn 1 không có lời nhắc nào đang chờ gửi."
     ]
