@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.config import MIB, get_settings
 from bot.i18n import _
 from bot.render import N_
+from handlers.read_errors import READ_MESSAGES
 from plans.errors import PlanServiceError
 from plans.readers import PlanReadError
 from storage.errors import StorageError
@@ -49,33 +50,6 @@ class _Params(dict[str, object]):
     def __missing__(self, key: str) -> object:
         return "…"
 
-
-READ_MESSAGES: dict[str, str] = {
-    "empty": N_("The file {name} is empty: there is nothing to read."),
-    "too_large": N_(
-        "The file {name} is too large ({size} MB). Plans up to {limit} MB are accepted."
-    ),
-    "binary": N_(
-        "The file {name} is not text: it looks like a binary file. "
-        "Save the plan as .docx or .txt and try again."
-    ),
-    "not_docx": N_(
-        "The file {name} is not a valid Word (.docx) file{detected}. "
-        "Open it in Word and save it as .docx (Word Document)."
-    ),
-    "corrupt_docx": N_(
-        "The file {name} is damaged and cannot be opened as a Word (.docx) file. "
-        "Open it in Word and save it again as a new file."
-    ),
-    "undecodable": N_(
-        "Cannot tell the character encoding of {name}. "
-        "Save the file as UTF-8 text and import it again."
-    ),
-    "unsupported_type": N_(
-        "Files of type {suffix} are not supported ({name}). Use a .docx, .txt or .md file."
-    ),
-    "not_found": N_("The file {path} does not exist."),
-}
 
 UNPACKED_TOO_LARGE = N_(
     "The file {name} unpacks to too much data ({size} MB, at most {limit} MB). "

@@ -19,6 +19,7 @@ from babel.numbers import format_decimal
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import aliased
 
+from handlers.read_errors import READ_MESSAGES
 from handlers.router import OFFICE, Router, button_data, button_parts
 from handlers.turn import Turn
 from plans.activation import ActivationResult, activate_plan, trigger_task
@@ -116,28 +117,6 @@ STATUS_MARKS: dict[TaskStatus, str] = {
     TaskStatus.DORMANT: "💤",
 }
 
-READ_MESSAGES: dict[str, str] = {
-    "empty": N_("The file {name} is empty: there is nothing to read."),
-    "binary": N_(
-        "The file {name} is not text: it looks like a binary file. "
-        "Save the plan as .docx or .txt and try again."
-    ),
-    "not_docx": N_(
-        "The file {name} is not a valid Word (.docx) file{detected}. "
-        "Open it in Word and save it as .docx (Word Document)."
-    ),
-    "corrupt_docx": N_(
-        "The file {name} is damaged and cannot be opened as a Word (.docx) file. "
-        "Open it in Word and save it again as a new file."
-    ),
-    "undecodable": N_(
-        "Cannot tell the character encoding of {name}. "
-        "Save the file as UTF-8 text and import it again."
-    ),
-    "unsupported_type": N_(
-        "Files of type {suffix} are not supported ({name}). Use a .docx, .txt or .md file."
-    ),
-}
 
 TOO_LARGE = N_("The file {name} is too large ({size}). Plans up to {limit} are accepted.")
 UNPACKED_TOO_LARGE = N_(

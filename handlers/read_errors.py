@@ -1,0 +1,36 @@
+"""Messages for plan files that cannot be read, shared by the chat and the command line."""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalog; it is translated where it is used."""
+    return message
+
+
+READ_MESSAGES: dict[str, str] = {
+    "empty": N_("The file {name} is empty: there is nothing to read."),
+    "too_large": N_(
+        "The file {name} is too large ({size} MB). Plans up to {limit} MB are accepted."
+    ),
+    "binary": N_(
+        "The file {name} is not text: it looks like a binary file. "
+        "Save the plan as .docx or .txt and try again."
+    ),
+    "not_docx": N_(
+        "The file {name} is not a valid Word (.docx) file{detected}. "
+        "Open it in Word and save it as .docx (Word Document)."
+    ),
+    "corrupt_docx": N_(
+        "The file {name} is damaged and cannot be opened as a Word (.docx) file. "
+        "Open it in Word and save it again as a new file."
+    ),
+    "undecodable": N_(
+        "Cannot tell the character encoding of {name}. "
+        "Save the file as UTF-8 text and import it again."
+    ),
+    "unsupported_type": N_(
+        "Files of type {suffix} are not supported ({name}). Use a .docx, .txt or .md file."
+    ),
+    "not_found": N_("The file {path} does not exist."),
+}
