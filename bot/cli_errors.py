@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.config import MIB, get_settings
 from bot.i18n import _
 from bot.render import N_
-from handlers.read_errors import READ_MESSAGES
+from handlers.read_errors import DETECTED_KINDS, READ_MESSAGES
 from plans.errors import PlanServiceError
 from plans.readers import PlanReadError
 from storage.errors import StorageError
@@ -56,17 +56,6 @@ UNPACKED_TOO_LARGE = N_(
     "Save the plan again without embedded pictures or objects."
 )
 
-DETECTED_KINDS: dict[str, str] = {
-    "doc": N_("an old Word 97-2003 (.doc) file"),
-    "pdf": N_("a PDF file"),
-    "png": N_("a PNG picture"),
-    "jpeg": N_("a JPEG picture"),
-    "gif": N_("a GIF picture"),
-    "rtf": N_("an RTF file"),
-    "xlsx": N_("an Excel workbook"),
-    "pptx": N_("a PowerPoint presentation"),
-    "odt": N_("an OpenDocument text"),
-}
 
 SERVICE_MESSAGES: dict[str, str] = {
     "no_tasks": N_(

@@ -19,7 +19,7 @@ from babel.numbers import format_decimal
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import aliased
 
-from handlers.read_errors import READ_MESSAGES
+from handlers.read_errors import DETECTED_KINDS, READ_MESSAGES
 from handlers.router import OFFICE, Router, button_data, button_parts
 from handlers.turn import Turn
 from plans.activation import ActivationResult, activate_plan, trigger_task
@@ -125,17 +125,6 @@ UNPACKED_TOO_LARGE = N_(
 )
 UNREADABLE = N_("The file {name} could not be read ({code}).")
 
-DETECTED_KINDS: dict[str, str] = {
-    "doc": N_("an old Word 97-2003 (.doc) file"),
-    "pdf": N_("a PDF file"),
-    "png": N_("a PNG picture"),
-    "jpeg": N_("a JPEG picture"),
-    "gif": N_("a GIF picture"),
-    "rtf": N_("an RTF file"),
-    "xlsx": N_("an Excel workbook"),
-    "pptx": N_("a PowerPoint presentation"),
-    "odt": N_("an OpenDocument text"),
-}
 
 SERVICE_MESSAGES: dict[str, str] = {
     "no_tasks": N_(

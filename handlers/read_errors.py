@@ -34,3 +34,15 @@ READ_MESSAGES: dict[str, str] = {
     ),
     "not_found": N_("The file {path} does not exist."),
 }
+
+DETECTED_KINDS: dict[str, str] = {
+    "doc": N_("an old Word 97-2003 (.doc) file"),
+    "pdf": N_("a PDF file"),
+    "png": N_("a PNG picture"),
+    "jpeg": N_("a JPEG picture"),
+    "gif": N_("a GIF picture"),
+    "rtf": N_("an RTF file"),
+    "xlsx": N_("an Excel workbook"),
+    "pptx": N_("a PowerPoint presentation"),
+    "odt": N_("an OpenDocument text"),
+}

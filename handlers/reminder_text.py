@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from babel.dates import format_date
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.router import button_data
@@ -30,11 +29,10 @@ from plans.model import TimeKind
 from scheduling.calendar import DEFAULT_TZ
 from scheduling.channel import Button, OutgoingMessage
 from scheduling.clock import Clock
-from scheduling.compose import MAX_CONTENT, PLAN_LINE, TASK_LINE, Translate
+from scheduling.compose import MAX_CONTENT, PLAN_LINE, TASK_LINE, Translate, reminder_rows
 from storage.models import (
     Assignment,
     AssignmentState,
-    Contact,
     Plan,
     Reminder,
     ReminderStep,
@@ -294,17 +292,7 @@ class ReminderComposer:
     ) -> Mapping[int, OutgoingMessage]:
         """Messages for ``reminders``, keyed by reminder id, each in its contact's language."""
         by_id = {r.id: r for r in reminders}
-        if not by_id:
-            return {}
-        rows = await session.execute(
-            select(Reminder.id, Contact.language, Assignment, Task, Plan, Unit)
-            .join(Contact, Contact.id == Reminder.contact_id)
-            .join(Assignment, Assignment.id == Reminder.assignment_id)
-            .join(Task, Task.id == Assignment.task_id)
-            .join(Plan, Plan.id == Task.plan_id)
-            .join(Unit, Unit.id == Assignment.unit_id)
-            .where(Reminder.id.in_(by_id))
-        )
+        rows = await reminder_rows(session, by_id)
         messages: dict[int, OutgoingMessage] = {}
         for reminder_id, language, assignment, task, plan, unit in rows:
             reminder = by_id[reminder_id]

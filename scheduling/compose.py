@@ -9,7 +9,7 @@ the plan and the due date as people write it (``31/12/2025``).
 from __future__ import annotations
 
 import gettext
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Protocol
 
@@ -54,6 +54,27 @@ class Composer(Protocol):
     ) -> Mapping[int, OutgoingMessage]: ...
 
 
+ReminderRow = tuple[int, str | None, Assignment, Task, Plan, Unit]
+
+
+async def reminder_rows(session: AsyncSession, reminder_ids: Iterable[int]) -> list[ReminderRow]:
+    """What composing needs for each reminder, in ONE query: (reminder id, the contact's
+    language, assignment, task, plan, unit)."""
+    ids = list(reminder_ids)
+    if not ids:
+        return []
+    rows = await session.execute(
+        select(Reminder.id, Contact.language, Assignment, Task, Plan, Unit)
+        .join(Contact, Contact.id == Reminder.contact_id)
+        .join(Assignment, Assignment.id == Reminder.assignment_id)
+        .join(Task, Task.id == Assignment.task_id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .join(Unit, Unit.id == Assignment.unit_id)
+        .where(Reminder.id.in_(ids))
+    )
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
 class PlainComposer:
     """The default composer: plain text, no buttons, one query per batch."""
 
@@ -65,17 +86,7 @@ class PlainComposer:
     ) -> Mapping[int, OutgoingMessage]:
         """Messages for ``reminders``, each in its contact's language."""
         by_id = {r.id: r for r in reminders}
-        if not by_id:
-            return {}
-        rows = await session.execute(
-            select(Reminder.id, Contact.language, Assignment, Task, Plan, Unit)
-            .join(Contact, Contact.id == Reminder.contact_id)
-            .join(Assignment, Assignment.id == Reminder.assignment_id)
-            .join(Task, Task.id == Assignment.task_id)
-            .join(Plan, Plan.id == Task.plan_id)
-            .join(Unit, Unit.id == Assignment.unit_id)
-            .where(Reminder.id.in_(by_id))
-        )
+        rows = await reminder_rows(session, by_id)
         return {
             reminder_id: OutgoingMessage(
                 text=self._text(by_id[reminder_id].step, language, assignment, task, plan, unit)
