@@ -418,6 +418,48 @@ class Reminder(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class SummaryState(StrEnum):
+    """Where a summary owed to a reader stands."""
+
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Summary(Base):
+    """A summary given to a reader, with the numbers it showed (``numbers``), so the next
+    one can tell what changed. A weekly summary is owed once per reader and ``week``
+    (``2026-W48``): the unique key makes enqueueing it idempotent across restarts and
+    processes, and the state and lease make sending it an outbox like reminders'."""
+
+    __tablename__ = "summaries"
+    __table_args__ = (
+        UniqueConstraint("contact_id", "week"),
+        _one_of("state", SummaryState),
+        Index(None, "state", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plans.id", ondelete="SET NULL"), index=True
+    )
+    week: Mapped[str | None] = mapped_column(String(10))
+    state: Mapped[SummaryState] = mapped_column(
+        _enum(SummaryState), default=SummaryState.PENDING
+    )
+    due_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column()
+    numbers: Mapped[dict[str, Any] | None] = mapped_column()
+    sent_at: Mapped[datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Invite(Base):
     """A code that binds the person who redeems it to a unit, or to the office."""
 
