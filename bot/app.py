@@ -79,13 +79,18 @@ async def serving(
     routers: Sequence[Router] | None = None,
     intervals: JobIntervals | None = None,
 ) -> AsyncIterator[Conversation]:
-    """The conversation, and the reminder jobs sending through ``channels``, for the
-    duration of the block; on exit the jobs stop and a dispatch under way is finished."""
+    """The conversation, its intake reading received messages, and the reminder jobs
+    sending through ``channels``, for the duration of the block; on exit the messages
+    received are read and answered, then the jobs stop and a dispatch under way is
+    finished."""
     deps = build_deps(settings, database, clock, bot_username=bot_username)
     conversation = Conversation(deps, routers if routers is not None else conversation_routers())
     dispatcher = Dispatcher(database, channels, reminder_composer(settings, clock), clock=clock)
     jobs = ReminderJobs(database, dispatcher, deps.planner, clock)
-    async with running(build_scheduler(jobs, intervals or JobIntervals()), jobs):
+    async with (
+        running(build_scheduler(jobs, intervals or JobIntervals()), jobs),
+        conversation.intake.running(),
+    ):
         yield conversation
 
 

@@ -4,20 +4,21 @@ Each incoming message is first stored exactly as received (its own short
 transaction, deduplicated by channel, chat and message id), so nothing a person
 sends is ever lost; then it is interpreted in a second transaction by the
 handler its command, button, file or text belongs to, if the sender's role
-allows it; the answers go out after that commit.
+allows it, and marked handled; the answers go out after that commit.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Sequence
-from dataclasses import dataclass
-from typing import cast
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.messages import Incoming
+from handlers.intake import Intake, Stored
+from handlers.messages import Incoming, incoming_to_json
 from handlers.platform import Platform
 from handlers.router import Role, Route, Router, TextHandler, button_parts
 from handlers.turn import Answer, Deps, Turn
@@ -36,64 +37,124 @@ UNKNOWN = "I did not understand that. Send /huongdan to see what you can do."
 FAILED = "Sorry, something went wrong. Your message is saved; please try again later."
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What interpreting one message produced: the answers, and the note for a pressed button."""
+
+    answers: Sequence[Answer]
+    note: str = ""
+
+
 @dataclass
 class Conversation:
-    """Turns incoming messages into stored reports, state changes and answers."""
+    """Turns incoming messages into stored reports, state changes and answers.
+
+    :meth:`handle` does it all for one message. A channel that acknowledges messages
+    to its platform as soon as they are stored uses :attr:`intake` instead
+    (:class:`handlers.intake.Intake`), which stores with :meth:`store` and interprets
+    and answers later with :meth:`interpret` and :meth:`deliver`.
+    """
 
     deps: Deps
     routers: Sequence[Router]
+    intake: Intake = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.intake = Intake(self)
 
     async def handle(self, incoming: Incoming, platform: Platform) -> None:
         """Store, interpret and answer one incoming message."""
-        report_id = await self._store(incoming)
+        (report_id,) = await self.store([incoming])
         if report_id is None:
-            log.info(
-                "duplicate message %s in chat %s ignored", incoming.message_id, incoming.chat_id
-            )
             return
-        try:
-            answers, note = await self._interpret(report_id, incoming, platform)
-        except Exception:
-            log.exception("interpreting message %s failed", incoming.message_id)
-            translations = self.deps.translations(incoming.language or self.deps.default_language)
-            answers = [Answer(incoming.chat_id, OutgoingMessage(translations.gettext(FAILED)))]
-            note = ""
-        if incoming.button is not None:
-            await _quietly(platform.acknowledge(incoming, note))
-        await self._send(platform, answers)
+        await self.deliver(platform, incoming, await self.interpret(report_id, incoming, platform))
 
-    async def _store(self, incoming: Incoming) -> int | None:
-        raw = incoming.text if incoming.button is None else f"[button] {incoming.button}"
-        if incoming.file is not None:
-            raw = f"[file] {incoming.file.name} {incoming.text}".strip()
+    async def store(self, incomings: Sequence[Incoming]) -> list[int | None]:
+        """Store each message exactly as received, all with one statement in one
+        transaction; the new report's id for each, ``None`` for a message stored
+        before (a duplicate, also when it comes twice in ``incomings``)."""
+        if not incomings:
+            return []
         async with self.deps.database.transaction(write_lock=True) as session:
             dialect = session.get_bind().dialect.name
             table = cast(Table, Report.__table__)
             stmt = insert_ignoring_conflicts(table, dialect).values(
-                channel=incoming.channel,
-                chat_id=incoming.chat_id,
-                message_id=incoming.message_id,
-                user_id=incoming.user_id,
-                received_at=incoming.received_at,
-                raw_text=raw,
+                [_raw(incoming) for incoming in incomings]
             )
-            inserted = await session.execute(stmt.returning(table.c.id))
-            report_id: int | None = inserted.scalar_one_or_none()
-            return report_id
+            inserted = await session.execute(
+                stmt.returning(table.c.id, table.c.channel, table.c.chat_id, table.c.message_id)
+            )
+            new = {(channel, chat, message): id_ for id_, channel, chat, message in inserted}
+        ids: list[int | None] = []
+        for incoming in incomings:
+            report_id = new.pop((incoming.channel, incoming.chat_id, incoming.message_id), None)
+            if report_id is None:
+                log.info(
+                    "duplicate message %s in chat %s ignored", incoming.message_id, incoming.chat_id
+                )
+            ids.append(report_id)
+        return ids
+
+    async def interpret(self, report_id: int, incoming: Incoming, platform: Platform) -> Outcome:
+        """Interpret the stored message ``report_id`` (see :meth:`interpret_many`)."""
+        (outcome,) = await self.interpret_many([(report_id, incoming, platform)])
+        return outcome
+
+    async def interpret_many(
+        self, stored: Sequence[Stored], *, enough: Callable[[], bool] = lambda: False
+    ) -> list[Outcome]:
+        """Interpret stored messages in order, in one transaction, each in a savepoint of
+        its own and marked handled; stop early, after the first, once ``enough()`` says
+        so (the outcomes tell how many were read). A message whose handler fails is
+        logged, marked handled apart, and answered with an apology; the others are not
+        affected."""
+        outcomes: list[Outcome] = []
+        async with self.deps.database.transaction(write_lock=True) as session:
+            for report_id, incoming, platform in stored:
+                if outcomes and enough():
+                    break
+                try:
+                    async with session.begin_nested():
+                        outcome = await self._interpret(session, report_id, incoming, platform)
+                except Exception:
+                    log.exception("interpreting message %s failed", incoming.message_id)
+                    outcome = await self._failed(session, report_id, incoming)
+                outcomes.append(outcome)
+        return outcomes
+
+    async def deliver(self, platform: Platform, incoming: Incoming, outcome: Outcome) -> None:
+        """Confirm a pressed button and send the answers; failures are logged only."""
+        if incoming.button is not None:
+            await _quietly(platform.acknowledge(incoming, outcome.note))
+        for answer in outcome.answers:
+            if answer.message is not None:
+                await _quietly(platform.send(answer.chat_id, answer.message))
+            if answer.file is not None:
+                await _quietly(platform.send_file(answer.chat_id, answer.file))
 
     async def _interpret(
-        self, report_id: int, incoming: Incoming, platform: Platform
-    ) -> tuple[list[Answer], str]:
-        async with self.deps.database.transaction(write_lock=True) as session:
-            report = await session.get(Report, report_id)
-            assert report is not None
-            contact = await find_contact(session, incoming)
-            report.contact_id = contact.id if contact else None
-            turn = Turn(
-                incoming, platform, session, self.deps, report, contact, role_of(incoming, contact)
-            )
-            await self._route(turn)
-            return turn.answers, turn.acknowledgement
+        self, session: AsyncSession, report_id: int, incoming: Incoming, platform: Platform
+    ) -> Outcome:
+        report = await session.get(Report, report_id)
+        assert report is not None
+        contact = await find_contact(session, incoming)
+        report.contact_id = contact.id if contact else None
+        report.handled_at = self.deps.clock.now()
+        turn = Turn(
+            incoming, platform, session, self.deps, report, contact, role_of(incoming, contact)
+        )
+        await self._route(turn)
+        await session.flush()
+        return Outcome(turn.answers, turn.acknowledgement)
+
+    async def _failed(self, session: AsyncSession, report_id: int, incoming: Incoming) -> Outcome:
+        await session.execute(
+            update(Report)
+            .where(Report.id == report_id)
+            .values(handled_at=self.deps.clock.now(), parsed={"failed": True})
+        )
+        translations = self.deps.translations(incoming.language or self.deps.default_language)
+        return Outcome([Answer(incoming.chat_id, OutgoingMessage(translations.gettext(FAILED)))])
 
     async def _route(self, turn: Turn) -> None:
         incoming = turn.incoming
@@ -145,13 +206,6 @@ class Conversation:
             return  # a summary group's chatter is not for the bot
         turn.say(turn._(STRANGER_HELP if turn.role is Role.STRANGER else UNKNOWN))
 
-    async def _send(self, platform: Platform, answers: Sequence[Answer]) -> None:
-        for answer in answers:
-            if answer.message is not None:
-                await _quietly(platform.send(answer.chat_id, answer.message))
-            if answer.file is not None:
-                await _quietly(platform.send_file(answer.chat_id, answer.file))
-
 
 async def find_contact(session: AsyncSession, incoming: Incoming) -> Contact | None:
     """The sender's registered identity on this channel, if any."""
@@ -180,3 +234,19 @@ async def _quietly(sending: Awaitable[object]) -> None:
         await sending
     except DeliveryError as error:
         log.warning("could not deliver an answer: %s", error)
+
+
+def _raw(incoming: Incoming) -> dict[str, Any]:
+    """The columns of a new report: the message as received."""
+    raw = incoming.text if incoming.button is None else f"[button] {incoming.button}"
+    if incoming.file is not None:
+        raw = f"[file] {incoming.file.name} {incoming.text}".strip()
+    return {
+        "channel": incoming.channel,
+        "chat_id": incoming.chat_id,
+        "message_id": incoming.message_id,
+        "user_id": incoming.user_id,
+        "received_at": incoming.received_at,
+        "raw_text": raw,
+        "incoming": incoming_to_json(incoming),
+    }

@@ -7,8 +7,9 @@ conversation answers goes out through the channel's :class:`handlers.platform.Pl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -64,3 +65,21 @@ class Incoming:
         """What follows the command word ("ABC" for "/start ABC")."""
         parts = self.text.split(maxsplit=1)
         return parts[1].strip() if self.command and len(parts) > 1 else ""
+
+
+def incoming_to_json(incoming: Incoming) -> dict[str, Any]:
+    """``incoming`` as plain JSON data, to store with its report."""
+    data = asdict(incoming)
+    data["received_at"] = incoming.received_at.isoformat()
+    return data
+
+
+def incoming_from_json(data: dict[str, Any]) -> Incoming:
+    """The :class:`Incoming` stored by :func:`incoming_to_json`."""
+    file = data.get("file")
+    incoming = Incoming(**{**data, "file": None})
+    return replace(
+        incoming,
+        received_at=datetime.fromisoformat(data["received_at"]),
+        file=IncomingFile(**file) if file else None,
+    )

@@ -371,6 +371,10 @@ class Report(Base):
     """What applying the report changed (the assignment's values before and after),
     so an undo can put them back; the report itself is never deleted."""
     undone_at: Mapped[datetime | None] = mapped_column()
+    incoming: Mapped[dict[str, Any] | None] = mapped_column()
+    """The message as the channel delivered it, to interpret it again after a crash."""
+    handled_at: Mapped[datetime | None] = mapped_column(index=True)
+    """When it was interpreted; NULL while it waits (stored, acknowledged, not yet read)."""
 
 
 class Reminder(Base):

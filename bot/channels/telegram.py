@@ -467,24 +467,29 @@ class PatientPlatform:
 
 
 def build_dispatcher(
-    conversation: Conversation, channel: TelegramChannel, clock: Clock | None = None
+    conversation: Conversation,
+    channel: TelegramChannel,
+    clock: Clock | None = None,
+    *,
+    platform: PatientPlatform | None = None,
 ) -> UpdateDispatcher:
-    """An aiogram dispatcher handing each message and button press to ``conversation``
-    (answering through a :class:`PatientPlatform`), stamped with ``clock``'s time of
-    reception."""
+    """An aiogram dispatcher handing each message and button press to ``conversation``'s
+    intake (answering through ``platform``, by default a :class:`PatientPlatform`),
+    stamped with ``clock``'s time of reception. An update counts as handled once
+    stored; it is read and answered in the background."""
     time_source = clock or SystemClock()
-    platform = PatientPlatform(channel, time_source)
+    platform = platform or PatientPlatform(channel, time_source)
     router = UpdateRouter(name=CHANNEL_NAME)
 
     async def on_message(message: Message) -> None:
         incoming = incoming_message(message, time_source.now())
         if incoming is not None:
-            await conversation.handle(incoming, platform)
+            await conversation.intake.receive(incoming, platform)
 
     async def on_press(query: CallbackQuery) -> None:
         incoming = incoming_press(query, time_source.now())
         if incoming is not None:
-            await conversation.handle(incoming, platform)
+            await conversation.intake.receive(incoming, platform)
         else:
             # Still stop the button's spinner, though there is nothing to do.
             with suppress(DeliveryError):
@@ -506,9 +511,9 @@ async def poll_updates(
 ) -> None:
     """Receive updates by long polling until ``stop`` is set.
 
-    Each batch is handled before the next ``getUpdates`` confirms it, so an update is
-    acknowledged to Telegram only once handled: after a crash, or when handling one
-    fails (the database is down), Telegram delivers it again and the conversation
+    Each batch is handled (stored) before the next ``getUpdates`` confirms it, so an
+    update is acknowledged to Telegram only once stored: after a crash, or when storing
+    one fails (the database is down), Telegram delivers it again and the conversation
     ignores what it already stored. An update failing :data:`MAX_UPDATE_ATTEMPTS`
     times is given up, logged, so that it cannot hold back the others. Within a batch
     the chats are served concurrently, each chat's updates in order. A webhook left by
@@ -663,7 +668,7 @@ async def serving_webhook(
 
     A request without the right ``X-Telegram-Bot-Api-Secret-Token`` is answered 401
     (aiogram's ``SimpleRequestHandler``). A request is answered once its update is
-    handled, so Telegram delivers it again if the bot fails before storing it. The
+    stored, so Telegram delivers it again if the bot fails before storing it. The
     webhook stays registered after the block: Telegram keeps updates while the bot
     is down.
     """
@@ -702,8 +707,11 @@ async def receiving_updates(
     poll_timeout: int = POLL_TIMEOUT,
 ) -> AsyncIterator[None]:
     """Receive updates for the duration of the block: through ``webhook`` when given,
-    else by long polling. On exit, updates being handled are finished first."""
-    dispatcher = build_dispatcher(conversation, channel, clock)
+    else by long polling. Messages stored but not read before the last stop are queued
+    first. On exit, updates being received are stored first."""
+    platform = PatientPlatform(channel, clock or SystemClock())
+    dispatcher = build_dispatcher(conversation, channel, clock, platform=platform)
+    await conversation.intake.recover(platform)
     if webhook is not None:
         async with serving_webhook(dispatcher, channel.bot, webhook):
             yield
