@@ -158,6 +158,8 @@ class Conversation:
 
     async def _route(self, turn: Turn) -> None:
         incoming = turn.incoming
+        if self._for_another_bot(incoming):
+            return  # "/tinhhinh@otherbot" in a shared group: stored, not ours to answer
         if incoming.button is not None:
             prefix, _parts = button_parts(incoming.button)
             await self._run(turn, self._find("buttons", prefix), forged=True)
@@ -167,6 +169,14 @@ class Conversation:
             await self._run(turn, next((r for router in self.routers for r in router.files), None))
         else:
             await self._free_text(turn)
+
+    def _for_another_bot(self, incoming: Incoming) -> bool:
+        addressee, username = incoming.addressee, self.deps.bot_username
+        return (
+            addressee is not None
+            and username is not None
+            and (addressee.lower() != username.lower())
+        )
 
     def _find(self, kind: str, key: str) -> Route | None:
         for router in self.routers:

@@ -61,6 +61,14 @@ class Incoming:
         return head.split("@", 1)[0].lower() or None
 
     @property
+    def addressee(self) -> str | None:
+        """The bot a command names ("/start@nhacviec_bot" → ``nhacviec_bot``), if any."""
+        if self.command is None:
+            return None
+        head = self.text[1:].split(maxsplit=1)[0]
+        return head.split("@", 1)[1] if "@" in head else None
+
+    @property
     def arguments(self) -> str:
         """What follows the command word ("ABC" for "/start ABC")."""
         parts = self.text.split(maxsplit=1)

@@ -376,6 +376,39 @@ async def test_an_update_delivered_twice_is_stored_and_answered_once(
     assert await count_reports(settings) == 2
 
 
+async def test_an_edited_message_is_read_again_as_the_correction(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    async with running_bot(settings, fake, routers=[echo_router([])]) as bot:
+        update = fake.push_message(SECRETARY, SECRETARY, "đạt 50%")
+        await eventually(lambda: len(fake.texts(SECRETARY)) == 1, bot)
+        edited = {**update["message"], "text": "đạt 80%", "edit_date": 1_790_000_000}
+        fake.push_update({"edited_message": edited})
+        fake.push_update({"edited_message": edited})  # delivered twice: read once
+        await eventually(lambda: len(fake.texts(SECRETARY)) == 2, bot)
+
+    assert fake.texts(SECRETARY) == ["echo đạt 50%", "echo đạt 80%"]
+    assert "edited_message" in (fake.allowed_updates or [])
+    ids = [report.message_id for report in await reports(settings)]
+    original = str(update["message"]["message_id"])
+    assert ids == [original, f"{original}.1790000000"]
+
+
+async def test_a_command_for_another_bot_in_a_group_is_stored_but_not_answered(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    group = -4001
+    async with running_bot(settings, fake, routers=[echo_router([])]) as bot:
+        fake.push_message(group, SECRETARY, "/ping@other_bot một")
+        fake.push_message(group, SECRETARY, "/ping@NhacViec_Test_Bot hai")
+        await eventually(lambda: bool(fake.texts(group)), bot)
+        fake.push_message(group, SECRETARY, "/ping ba")
+        await eventually(lambda: len(fake.texts(group)) == 2, bot)
+
+    assert fake.texts(group) == ["pong hai", "pong ba"]
+    assert await count_reports(settings) == 3
+
+
 async def test_messages_of_one_chat_are_handled_in_order(
     settings: Settings, fake: FakeTelegram
 ) -> None:
