@@ -7,9 +7,10 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from bot.channels.telegram import TelegramChannel
+from bot.channels.zalo import ZaloChannel
 from bot.config import Settings
 from bot.i18n import translator
-from bot.wiring import reminder_planner
+from bot.wiring import channel_limits, reminder_planner
 from scheduling.channel import Channel
 from scheduling.clock import Clock, SystemClock
 from scheduling.compose import PlainComposer
@@ -28,6 +29,11 @@ async def open_channels(settings: Settings) -> AsyncIterator[dict[str, Channel]]
                 settings.telegram_bot_token.get_secret_value(), api_base=settings.telegram_api_base
             )
             channels[telegram.name] = await stack.enter_async_context(telegram)
+        if settings.zalo_bot_token is not None:
+            zalo = ZaloChannel(
+                settings.zalo_bot_token.get_secret_value(), api_base=settings.zalo_api_base
+            )
+            channels[zalo.name] = await stack.enter_async_context(zalo)
         yield channels
 
 
@@ -42,7 +48,9 @@ async def run_reminders(
     clock = clock or SystemClock()
     async with open_database(settings) as database:
         composer = PlainComposer(lambda language: translator(language or settings.language))
-        dispatcher = Dispatcher(database, channels, composer, clock=clock)
+        dispatcher = Dispatcher(
+            database, channels, composer, clock=clock, channel_limits=channel_limits(settings)
+        )
         jobs = ReminderJobs(database, dispatcher, reminder_planner(settings), clock)
         async with running(build_scheduler(jobs), jobs):
             await stop.wait()

@@ -16,12 +16,11 @@ buttons and descriptions when a secretary reports without a reminder.
 from __future__ import annotations
 
 import gettext
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
-from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.router import button_data
@@ -39,9 +38,10 @@ from storage.models import (
     Task,
     Unit,
 )
-
-Gettext = Callable[[str], str]
-"""Translates one message id into the reader's language."""
+from summaries.deadlines import Gettext as Gettext
+from summaries.deadlines import people_date as people_date
+from summaries.deadlines import period_text as period_text
+from summaries.deadlines import written_deadline
 
 REMINDER_PREFIX = "r"
 """Button data prefix of the answers to a reminder: ``r:<assignment id>:<action>``."""
@@ -52,9 +52,6 @@ MAX_TITLE = 120
 ANSWER_ACTIONS = ("done", "p25", "p50", "p75", "problem", "later")
 SNOOZE_ACTIONS: Mapping[str, int] = {"s1": 1, "s3": 3, "s7": 7}
 """Snooze button actions and the days each postpones the reminder by."""
-
-SINGLE_PERIODS = frozenset({"once", "standing", "trigger", "open"})
-"""Period keys of tasks that have one period only (their ``when_text`` is the deadline)."""
 
 
 def _(message: str) -> str:
@@ -87,16 +84,6 @@ NUMBERED_HINT = _(
 )
 PROBLEM_PART = _("Problem: {problem}")
 IN_PROGRESS = _("In progress")
-
-YEAR = _("Year {year}")
-FIRST_HALF = _("First half of {year}")
-SECOND_HALF = _("Second half of {year}")
-QUARTER = _("Quarter {quarter}/{year}")
-MONTH = _("Month {month}/{year}")
-WEEK = _("Week {week}/{year}")
-
-_ROMAN = ("I", "II", "III", "IV")
-_PERIOD = re.compile(r"(?P<year>\d{4})(?:-(?P<kind>[HQW]?)(?P<n>\d{1,2}))?")
 
 
 @dataclass(frozen=True)
@@ -137,41 +124,16 @@ def snooze_buttons(assignment_id: int, gettext_: Gettext) -> tuple[tuple[Button,
     )
 
 
-def people_date(day: date, language: str | None) -> str:
-    """A date as people write it: ``31/03/2026``."""
-    return format_date(day, "dd/MM/yyyy", locale=language or "vi")
-
-
 def deadline_text(task: Task, assignment: Assignment, language: str | None) -> str | None:
     """The deadline as the plan wrote it ("Quý I/2026") for a one-off task, else the
     period's due date; None when there is neither."""
-    written = task.when_text.strip()
-    if written and task.kind == TimeKind.ONCE and assignment.period_key in SINGLE_PERIODS:
-        return written
-    if assignment.due is not None:
-        return people_date(assignment.due, language)
-    return written or None
-
-
-def period_text(period_key: str, gettext_: Gettext) -> str | None:
-    """A recurring period as people name it ("Quý I/2026"); None for other keys."""
-    match = _PERIOD.fullmatch(period_key)
-    if match is None:
-        return None
-    year = match["year"]
-    kind, number = match["kind"], match["n"]
-    if number is None:
-        return gettext_(YEAR).format(year=year)
-    n = int(number)
-    if kind == "H" and n in (1, 2):
-        return gettext_(FIRST_HALF if n == 1 else SECOND_HALF).format(year=year)
-    if kind == "Q" and 1 <= n <= 4:
-        return gettext_(QUARTER).format(quarter=_ROMAN[n - 1], year=year)
-    if kind == "W":
-        return gettext_(WEEK).format(week=n, year=year)
-    if kind == "" and 1 <= n <= 12:
-        return gettext_(MONTH).format(month=n, year=year)
-    return None
+    return written_deadline(
+        when_text=task.when_text,
+        kind=task.kind,
+        period_key=assignment.period_key,
+        due=assignment.due,
+        language=language,
+    )
 
 
 def why_text(step: ReminderStep, due: date | None, today: date, gettext_: Gettext) -> str:
@@ -269,16 +231,19 @@ def reminder_message(
 class ReminderComposer:
     """Reminders with answer buttons (or numbered answers), one query per batch.
 
-    A composer does not know the platform it writes for: ``buttons`` says whether
-    the channel it serves can show buttons. "Today", for the days left or overdue,
-    is the clock's date in ``tz`` (without a clock, the day the reminder falls due).
+    A composer does not know the platforms it writes for: ``buttons`` says which
+    channels can show buttons — every channel (``True``), none (``False``), or the
+    channels named (``{"telegram", "console"}``); each reminder is written for the
+    channel it goes out on, so one dispatcher serves Telegram and Zalo alike. "Today",
+    for the days left or overdue, is the clock's date in ``tz`` (without a clock, the
+    day the reminder falls due).
     """
 
     def __init__(
         self,
         translate: Translate,
         *,
-        buttons: bool = True,
+        buttons: bool | AbstractSet[str] = True,
         clock: Clock | None = None,
         tz: tzinfo = DEFAULT_TZ,
     ) -> None:
@@ -302,10 +267,15 @@ class ReminderComposer:
                 today=self._today(reminder),
                 translations=self._translate(language),
                 language=language,
-                buttons=self._buttons,
+                buttons=self._has_buttons(reminder),
                 tz=self._tz,
             )
         return messages
+
+    def _has_buttons(self, reminder: Reminder) -> bool:
+        if isinstance(self._buttons, bool):
+            return self._buttons
+        return str(reminder.channel) in self._buttons
 
     def _today(self, reminder: Reminder) -> date:
         moment: datetime = self._clock.now() if self._clock is not None else reminder.due_at

@@ -134,7 +134,8 @@ class Dispatcher:
     """Claims due reminders, composes and sends them, and records every outcome.
 
     ``worker`` names this dispatcher in ``claimed_by`` (unique per process by
-    default). One :class:`FloodControl` per channel keeps that bot's limits.
+    default). One :class:`FloodControl` per channel keeps that bot's limits:
+    ``channel_limits`` by channel name, else ``limits``.
     """
 
     def __init__(
@@ -145,6 +146,7 @@ class Dispatcher:
         *,
         clock: Clock,
         limits: FloodLimits = DEFAULT_LIMITS,
+        channel_limits: Mapping[str, FloodLimits] | None = None,
         batch_size: int = 50,
         lease_seconds: float = 60.0,
         worker: str | None = None,
@@ -158,7 +160,8 @@ class Dispatcher:
         self._channels = dict(channels)
         self._composer = composer
         self._clock = clock
-        self._flood = {name: FloodControl(limits, clock) for name in self._channels}
+        own = channel_limits or {}
+        self._flood = {name: FloodControl(own.get(name, limits), clock) for name in self._channels}
         self._batch_size = batch_size
         self._lease_seconds = lease_seconds
         self.worker = worker or default_worker_name()
