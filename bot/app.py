@@ -17,11 +17,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.channels import zalo_receiving
 from bot.channels.telegram import TelegramChannel, WebhookConfig, receiving_updates
+from bot.channels.zalo import ZaloChannel
 from bot.config import Settings, parse_listen_address
 from bot.i18n import translator
-from bot.wiring import reminder_planner, working_calendar
-from handlers import office, registration, reports, secretary
+from bot.wiring import channel_limits, reminder_planner, working_calendar
+from handlers import exports, office, registration, reports, secretary
 from handlers.conversation import Conversation
 from handlers.reminder_text import ReminderComposer
 from handlers.router import Router
@@ -33,13 +35,24 @@ from scheduling.dispatcher import Dispatcher
 from scheduling.jobs import JobIntervals, ReminderJobs, build_scheduler, running
 from storage.db import Database, open_database
 from storage.dialect import is_sqlite
+from summaries.weekly import SummaryChannel, SummaryWriter, WeeklySummaries
 
 log = logging.getLogger(__name__)
+
+BUTTON_CHANNELS = frozenset({"telegram", "console"})
+"""Channels whose messages carry buttons; reminders elsewhere (Zalo) end with numbered
+answers."""
 
 
 def conversation_routers() -> tuple[Router, ...]:
     """The conversation's routers, in the order they are asked."""
-    return (registration.router, secretary.router, reports.router, office.router)
+    return (
+        registration.router,
+        secretary.router,
+        reports.router,
+        office.router,
+        exports.router,
+    )
 
 
 def build_deps(
@@ -62,7 +75,7 @@ def reminder_composer(settings: Settings, clock: Clock) -> Composer:
     """The reminders' texts and answer buttons, in each contact's language."""
     return ReminderComposer(
         lambda language: translator(language or settings.language, settings.locales_dir),
-        buttons=True,
+        buttons=BUTTON_CHANNELS,
         clock=clock,
         tz=settings.tz,
     )
@@ -85,13 +98,42 @@ async def serving(
     finished."""
     deps = build_deps(settings, database, clock, bot_username=bot_username)
     conversation = Conversation(deps, routers if routers is not None else conversation_routers())
-    dispatcher = Dispatcher(database, channels, reminder_composer(settings, clock), clock=clock)
-    jobs = ReminderJobs(database, dispatcher, deps.planner, clock)
+    dispatcher = Dispatcher(
+        database,
+        channels,
+        reminder_composer(settings, clock),
+        clock=clock,
+        channel_limits=channel_limits(settings),
+    )
+    jobs = ReminderJobs(
+        database,
+        dispatcher,
+        deps.planner,
+        clock,
+        weekly=weekly_summaries(settings, database, channels, clock).run_once,
+    )
     async with (
         running(build_scheduler(jobs, intervals or JobIntervals()), jobs),
         conversation.intake.running(),
     ):
         yield conversation
+
+
+def weekly_summaries(
+    settings: Settings, database: Database, channels: Mapping[str, Channel], clock: Clock
+) -> WeeklySummaries:
+    """The weekly summaries, sent through those of ``channels`` that can carry them."""
+    writer = SummaryWriter(
+        lambda language: translator(language, settings.locales_dir),
+        settings.language,
+        tz=settings.tz,
+    )
+    readers = {
+        name: channel for name, channel in channels.items() if isinstance(channel, SummaryChannel)
+    }
+    return WeeklySummaries(
+        database, readers, writer, clock, default=settings.weekly_schedule, tz=settings.tz
+    )
 
 
 class NestedWriteError(RuntimeError):
@@ -157,6 +199,27 @@ def webhook_config(settings: Settings) -> WebhookConfig | None:
     )
 
 
+def zalo_webhook_config(settings: Settings) -> zalo_receiving.ZaloWebhook | None:
+    """The Zalo webhook the settings ask for, ``None`` for long polling; without
+    ``ZALO_WEBHOOK_SECRET`` a random secret is made for this run and registered with
+    Zalo at start."""
+    if not settings.zalo_webhook_url:
+        return None
+    secret = settings.zalo_webhook_secret
+    host, port = parse_listen_address(settings.zalo_webhook_listen)
+    return zalo_receiving.ZaloWebhook(
+        url=settings.zalo_webhook_url,
+        secret=secret.get_secret_value() if secret is not None else secrets.token_urlsafe(32),
+        host=host,
+        port=port,
+    )
+
+
+def has_chat_channel(settings: Settings) -> bool:
+    """Whether the settings configure a chat platform (Telegram, Zalo or both)."""
+    return settings.telegram_bot_token is not None or settings.zalo_bot_token is not None
+
+
 async def run_bot(
     settings: Settings,
     *,
@@ -169,10 +232,11 @@ async def run_bot(
 
     Opens the database (migrated to head, :func:`open_bot_database`); the Telegram
     channel when ``TELEGRAM_BOT_TOKEN`` is set, receiving by webhook when
-    ``TELEGRAM_WEBHOOK_URL`` is set and by long polling otherwise; the conversation
-    (``routers``, by default :func:`conversation_routers`); and the reminder jobs
-    (``intervals``). On stop, updates being handled and job runs under way are
-    finished first.
+    ``TELEGRAM_WEBHOOK_URL`` is set and by long polling otherwise; the Zalo channel
+    likewise (``ZALO_BOT_TOKEN``, ``ZALO_WEBHOOK_URL``), both in the same lifespan and
+    serving one conversation (``routers``, by default :func:`conversation_routers`);
+    and the reminder jobs (``intervals``), which remind each contact on its own
+    channel. On stop, updates being handled and job runs under way are finished first.
     """
     clock = clock or SystemClock()
     async with AsyncExitStack() as stack:
@@ -185,9 +249,22 @@ async def run_bot(
             )
             await stack.enter_async_context(telegram)
             channels[telegram.name] = telegram
-        else:
-            log.warning("TELEGRAM_BOT_TOKEN is not set: no chat channel, reminders wait")
+        zalo: ZaloChannel | None = None
+        if settings.zalo_bot_token is not None:
+            zalo = ZaloChannel(
+                settings.zalo_bot_token.get_secret_value(),
+                api_base=settings.zalo_api_base,
+                clock=clock,
+            )
+            await stack.enter_async_context(zalo)
+            channels[zalo.name] = zalo
+        if not channels:
+            log.warning(
+                "neither TELEGRAM_BOT_TOKEN nor ZALO_BOT_TOKEN is set: no chat channel, "
+                "reminders wait"
+            )
         username = await telegram.username() if telegram is not None else None
+        zalo_account = await zalo.account() if zalo is not None else None
         conversation = await stack.enter_async_context(
             serving(
                 settings,
@@ -205,5 +282,14 @@ async def run_bot(
                 receiving_updates(telegram, conversation, clock=clock, webhook=webhook)
             )
             log.info("bot @%s receiving by %s", username, "webhook" if webhook else "long polling")
+        if zalo is not None:
+            zalo_webhook = zalo_webhook_config(settings)
+            await stack.enter_async_context(
+                zalo_receiving.receiving_updates(
+                    zalo, conversation, clock=clock, webhook=zalo_webhook
+                )
+            )
+            how = "webhook" if zalo_webhook else "long polling"
+            log.info("Zalo bot %s receiving by %s", zalo_account, how)
         await stop.wait()
         log.info("stopping")

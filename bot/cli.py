@@ -22,13 +22,14 @@ from rich.text import Text
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import run_bot
+from bot.app import has_chat_channel, run_bot
 from bot.channels.console import run_console
 from bot.cli_errors import EXIT_FAILED, EXIT_NOT_FOUND, CliError, fail, user_errors
 from bot.cli_invites import add_unit_invite_command, admin_app
 from bot.cli_plan import plan_app, read_and_extract
 from bot.cli_reminders import reminders_app
 from bot.cli_reply import reply_app
+from bot.cli_report import report_app
 from bot.cli_runtime import database_label, in_transaction
 from bot.cli_units import units_app
 from bot.config import DEFAULT_LOCALES_DIR, REPO_ROOT, get_settings
@@ -55,6 +56,7 @@ app.add_typer(plan_app, name="plan")
 app.add_typer(units_app, name="units")
 app.add_typer(reminders_app, name="reminders")
 app.add_typer(reply_app, name="reply")
+app.add_typer(report_app, name="report")
 add_unit_invite_command(units_app)
 app.add_typer(admin_app, name="admin")
 
@@ -206,7 +208,8 @@ def start_command(
 
 
 def run_until_stopped() -> None:
-    """Run the bot (Telegram, or the console without a token) until Ctrl+C or end of input."""
+    """Run the bot (Telegram and/or Zalo, or the console without a token) until Ctrl+C or
+    end of input."""
     settings = get_settings()
 
     async def main() -> None:
@@ -214,8 +217,8 @@ def run_until_stopped() -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        if settings.telegram_bot_token is not None:
-            emit(Text(_("The bot is running on Telegram. Press Ctrl+C to stop.")))
+        if has_chat_channel(settings):
+            emit(Text(_("The bot is running. Press Ctrl+C to stop.")))
             await run_bot(settings, stop=stop)
         else:
             await run_console(settings, stop=stop)

@@ -15,8 +15,17 @@ from pathlib import Path
 from typing import Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, PositiveInt, SecretStr, field_validator, model_validator
+from pydantic import (
+    Field,
+    PositiveFloat,
+    PositiveInt,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from summaries.schedule import WeeklySchedule, parse_setting
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LOCALES_DIR = REPO_ROOT / "locales"
@@ -26,6 +35,9 @@ WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_FULL = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _CLOCK = re.compile(r"(\d{1,2})(?::(\d{2})|[hH](\d{2})?)")
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_ZALO_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{8,256}")
+DEFAULT_ZALO_API_BASE = "https://bot-api.zaloplatforms.com"
+_ANY_HOST = frozenset({"", "0.0.0.0", "::"})
 
 
 def parse_clock(text: str) -> time:
@@ -139,6 +151,28 @@ class Settings(BaseSettings):
     zalo_bot_token: SecretStr | None = None
     """Zalo bot access token (``ZALO_BOT_TOKEN``); no Zalo channel without it."""
 
+    zalo_api_base: str = Field(default=DEFAULT_ZALO_API_BASE)
+    """Base URL of the Zalo Bot API (``ZALO_API_BASE``); the tests point it at a local fake."""
+
+    zalo_webhook_url: str | None = None
+    """Public HTTPS address Zalo posts messages to (``ZALO_WEBHOOK_URL``); when set the bot
+    registers it with ``setWebhook`` and serves it, otherwise it polls with ``getUpdates``.
+    Its path is the path served (``https://bot.example.vn/zalo`` → ``/zalo``)."""
+
+    zalo_webhook_secret: SecretStr | None = None
+    """Secret Zalo sends in ``X-Bot-Api-Secret-Token`` with every webhook request
+    (``ZALO_WEBHOOK_SECRET``): 8-256 of ``A-Z a-z 0-9 _ -``. A random one is made at each
+    start when unset; requests without it are refused."""
+
+    zalo_webhook_listen: str = Field(default="0.0.0.0:8081")
+    """``HOST:PORT`` the Zalo webhook server listens on (``ZALO_WEBHOOK_LISTEN``). It must
+    differ from ``TELEGRAM_WEBHOOK_LISTEN`` when both channels use webhooks: each channel
+    serves its own; the reverse proxy sends each public path to its port."""
+
+    zalo_per_second_limit: PositiveFloat = Field(default=5.0)
+    """Messages a second the bot sends on Zalo in all (``ZALO_PER_SECOND_LIMIT``): Zalo
+    publishes no limit, so the default is conservative; a 429 pauses sending anyway."""
+
     quiet_hours: str = Field(default="21:00-07:00")
     """Local hours without messages (``QUIET_HOURS``), ``START-END``; an end earlier than the
     start runs past midnight. Empty: no quiet hours."""
@@ -161,6 +195,11 @@ class Settings(BaseSettings):
 
     reminder_time: str = Field(default="08:00")
     """Local time of day at which reminders are sent (``REMINDER_TIME``), ``HH:MM``."""
+
+    weekly_summary: str = Field(default="thứ 2 08:00")
+    """When summary groups (and, on Zalo, office members) get the weekly summary
+    (``WEEKLY_SUMMARY``): a day and a local time ("thứ 2 08:00", "T6 16h30", "mon 8:00"),
+    or "tắt" for none. A group may choose its own with ``/lichtonghop``."""
 
     @field_validator("timezone")
     @classmethod
@@ -200,6 +239,29 @@ class Settings(BaseSettings):
         parse_listen_address(value)
         return value.strip()
 
+    @field_validator("zalo_webhook_secret")
+    @classmethod
+    def _valid_zalo_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _ZALO_WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError(
+                "the Zalo webhook secret must be 8-256 characters of A-Z, a-z, 0-9, _ and -"
+            )
+        return value
+
+    @field_validator("zalo_webhook_listen")
+    @classmethod
+    def _valid_zalo_listen_address(cls, value: str) -> str:
+        parse_listen_address(value)
+        return value.strip()
+
+    @field_validator("zalo_api_base")
+    @classmethod
+    def _valid_zalo_api_base(cls, value: str) -> str:
+        base = value.strip().rstrip("/")
+        if not base.startswith(("https://", "http://")):
+            raise ValueError(f"ZALO_API_BASE must be an http(s) URL, got {value!r}")
+        return base
+
     @field_validator("quiet_hours")
     @classmethod
     def _valid_quiet_hours(cls, value: str) -> str:
@@ -224,12 +286,37 @@ class Settings(BaseSettings):
     def _valid_reminder_time(cls, value: str) -> str:
         return f"{parse_clock(value):%H:%M}"
 
+    @field_validator("weekly_summary")
+    @classmethod
+    def _valid_weekly_summary(cls, value: str) -> str:
+        try:
+            parse_setting(value)
+        except ValueError:
+            raise ValueError(
+                f'WEEKLY_SUMMARY must be a day and a time such as "thứ 2 08:00", or "tắt": '
+                f"{value!r}"
+            ) from None
+        return value
+
     @model_validator(mode="after")
     def _days_off_and_working_days_apart(self) -> Self:
         both = self.extra_days_off_dates & self.extra_working_days_dates
         if both:
             listed = ", ".join(d.isoformat() for d in sorted(both))
             raise ValueError(f"dates both in EXTRA_DAYS_OFF and EXTRA_WORKING_DAYS: {listed}")
+        return self
+
+    @model_validator(mode="after")
+    def _webhooks_listen_apart(self) -> Self:
+        if self.telegram_webhook_url and self.zalo_webhook_url:
+            telegram_host, telegram_port = parse_listen_address(self.telegram_webhook_listen)
+            zalo_host, zalo_port = parse_listen_address(self.zalo_webhook_listen)
+            same_host = telegram_host == zalo_host or {telegram_host, zalo_host} & _ANY_HOST
+            if telegram_port == zalo_port and same_host:
+                raise ValueError(
+                    "TELEGRAM_WEBHOOK_LISTEN and ZALO_WEBHOOK_LISTEN must differ: each channel "
+                    "serves its webhook on its own port"
+                )
         return self
 
     @property
@@ -256,6 +343,11 @@ class Settings(BaseSettings):
     def extra_working_days_dates(self) -> frozenset[date]:
         """``extra_working_days`` as dates."""
         return parse_dates(self.extra_working_days)
+
+    @property
+    def weekly_schedule(self) -> WeeklySchedule | None:
+        """``weekly_summary`` read; ``None`` when turned off."""
+        return parse_setting(self.weekly_summary)
 
     @property
     def reminder_clock(self) -> time:

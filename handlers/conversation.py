@@ -171,11 +171,13 @@ class Conversation:
             await self._free_text(turn)
 
     def _for_another_bot(self, incoming: Incoming) -> bool:
+        # Only a group holds other bots; in a private chat every command is ours.
         addressee, username = incoming.addressee, self.deps.bot_username
         return (
-            addressee is not None
+            incoming.chat_is_group
+            and addressee is not None
             and username is not None
-            and (addressee.lower() != username.lower())
+            and addressee.lower() != username.lower()
         )
 
     def _find(self, kind: str, key: str) -> Route | None:

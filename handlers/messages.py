@@ -23,11 +23,13 @@ class IncomingFile:
 
 @dataclass(frozen=True)
 class OutgoingFile:
-    """A file to send (an exported report, a chart)."""
+    """A file to send (an exported report, a chart); a ``picture`` is shown as an image
+    where the platform can."""
 
     name: str
     data: bytes
     caption: str = ""
+    picture: bool = False
 
 
 @dataclass(frozen=True)

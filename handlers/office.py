@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import PurePath
 
 from babel.dates import format_date
@@ -19,6 +19,7 @@ from babel.numbers import format_decimal
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import aliased
 
+from handlers.messages import OutgoingFile
 from handlers.read_errors import DETECTED_KINDS, READ_MESSAGES
 from handlers.router import OFFICE, Router, button_data, button_parts
 from handlers.turn import Turn
@@ -40,20 +41,23 @@ from storage.models import (
     Unit,
     UnitKind,
 )
+from summaries.chart import summary_chart
+from summaries.rollup import last_numbers, plan_summary
 from summaries.status import (
     StatusCounts,
     TaskStatus,
-    UnitOverdue,
     UnitTask,
     overdue_by_unit,
-    plan_status,
     unit_status,
 )
+from summaries.text import summary_text
 
 router = Router("office")
 
 TOP_UNITS = 10
 """Overdue units listed in a status answer."""
+SUMMARY_DAYS = 7
+"""The period whose problems and silences a status answer lists."""
 
 CONTENT_WIDTH = 80
 """Characters of a task's text shown in lists, to keep a phone screen readable."""
@@ -148,42 +152,32 @@ BAD_DATE = N_("Cannot read the date {text}: write it as dd/mm/yyyy, for example 
 
 @router.command("tinhhinh", roles=OFFICE)
 async def show_status(turn: Turn) -> None:
-    """``/tinhhinh [PLAN_ID]``: the four statuses, % done and the most overdue units."""
-    plan: Plan | None = None
+    """``/tinhhinh [PLAN_ID]``: the summary of one plan or of every active plan (the four
+    statuses, % done, problems and silent units of the last 7 days, the change since
+    the last summary), then the chart by unit."""
+    plan_id: int | None = None
     if turn.incoming.arguments:
         plan_id = _as_id(turn.incoming.arguments)
         if plan_id is None:
             turn.say(turn._("Write the plan id as a number, for example: /tinhhinh 3"))
             return
-        plan = await turn.session.get(Plan, plan_id)
-        if plan is None:
+        if await turn.session.get(Plan, plan_id) is None:
             turn.say(_refusal(turn, "plan_not_found", {"plan_id": plan_id}))
             return
-    plan_id = plan.id if plan is not None else None
     today, tz = _today(turn), turn.deps.calendar.tz
-    counts = await plan_status(turn.session, plan_id, today=today, tz=tz)
-    units = await overdue_by_unit(
-        turn.session, plan_id, today=today, limit=TOP_UNITS, with_tasks=False, tz=tz
+    summary = await plan_summary(
+        turn.session,
+        plan_id,
+        today=today,
+        since=today - timedelta(days=SUMMARY_DAYS),
+        tz=tz,
+        previous=await last_numbers(turn.session, plan_id),
     )
-    if plan is None:
-        title = turn._("Status of the active plans")
-    else:
-        title = turn._("Status of plan {id}: {title}").format(id=plan.id, title=plan.title)
-    turn.say(_status_text(turn, title, counts, units))
-
-
-def _status_text(turn: Turn, title: str, counts: StatusCounts, units: Sequence[UnitOverdue]) -> str:
-    if not counts.total:
-        return f"{title}\n{turn._('No task has been assigned yet.')}"
-    lines = [title, "", *_count_lines(turn, counts), "", _progress_line(turn, counts)]
-    if units:
-        lines += ["", turn._("Units with overdue tasks:")]
-        for index, unit in enumerate(units, start=1):
-            since = turn._("overdue: {count} · oldest due {date}").format(
-                count=unit.count, date=_date(turn, unit.oldest_due)
-            )
-            lines.append(f"{index}. {unit.unit_name}: {since}")
-    return "\n".join(lines)
+    translations = turn.deps.translations(turn.language)
+    turn.say(summary_text(summary, translations, turn.language, tz=tz))
+    if any(unit.counts.total for unit in summary.units):
+        chart = summary_chart(summary, translations.gettext)
+        turn.send_file(OutgoingFile(f"tinhhinh-{today.isoformat()}.png", chart, picture=True))
 
 
 def _count_lines(turn: Turn, counts: StatusCounts) -> list[str]:

@@ -77,8 +77,11 @@ OFFICE_COMMANDS = (
     _("/donvi NAME: one unit's tasks"),
     _("/kichhoat ID dd/mm/yyyy: start a task that waits for a condition"),
     _("/nhacngay NAME: send a unit's waiting reminders now"),
+    _("/xuatexcel [ID]: the Excel workbook of the plans"),
+    _("/xuatword ID: the Word draft of a plan's report"),
     _("Send a plan file (.docx or .txt) to import it."),
     _("/dangkynhom (in a group): the group receives the summaries"),
+    _("/lichtonghop DAY TIME (in a group): when the weekly summary comes, or tắt"),
 )
 COMMON_COMMANDS = (
     _("/huongdan: this guide"),

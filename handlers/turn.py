@@ -23,6 +23,7 @@ from scheduling.clock import Clock
 from scheduling.planner import ReminderPlanner
 from storage.db import Database
 from storage.models import Contact, Report
+from summaries.text import split_message
 
 Translations = Callable[[str], gettext.NullTranslations]
 
@@ -105,18 +106,5 @@ class Turn:
         self.acknowledgement = text
 
 
-def split_text(text: str, limit: int) -> list[str]:
-    """Split ``text`` into pieces of at most ``limit`` characters, at line ends when
-    possible, else at spaces, else anywhere."""
-    pieces: list[str] = []
-    rest = text.strip()
-    while len(rest) > limit:
-        cut = rest.rfind("\n", 0, limit + 1)
-        if cut <= 0:
-            cut = rest.rfind(" ", 0, limit + 1)
-        if cut <= 0:
-            cut = limit
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    pieces.append(rest)
-    return pieces
+split_text = split_message
+"""Split a text into pieces a chat accepts: :func:`summaries.text.split_message`."""

@@ -52,6 +52,10 @@ class FakeClock:
         self._now += timedelta(seconds=seconds)
         self._monotonic += seconds
 
+    def set(self, moment: datetime) -> None:
+        """Move time forward to ``moment`` (aware)."""
+        self.advance((moment - self._now).total_seconds())
+
     async def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
         self.advance(max(seconds, 0.0))

@@ -1,8 +1,8 @@
 """The periodic jobs, run by APScheduler in the bot's event loop.
 
 APScheduler holds a handful of jobs — the dispatch tick, the lease reaper, the
-planner that materialises reminders ahead — never one job per reminder: the
-reminders themselves live in the outbox table, which survives restarts.
+planner that materialises reminders ahead, the weekly summaries' tick — never one
+job per reminder or per summary: those live in tables, which survive restarts.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ class JobIntervals:
     dispatch: float = 2.0
     reap: float = 30.0
     plan: float = 3600.0
+    summaries: float = 60.0
 
 
 @dataclass
@@ -46,6 +47,8 @@ class ReminderJobs:
     dispatcher: Dispatcher
     planner: ReminderPlanner
     clock: Clock
+    weekly: Callable[[], Awaitable[object]] | None = None
+    """Sends the weekly summaries owed (:class:`summaries.weekly.WeeklySummaries`)."""
     _runs: int = 0
     _settled: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -66,6 +69,12 @@ class ReminderJobs:
         async with self._counted(), self.database.transaction(write_lock=True) as session:
             added = await self.planner.plan_all(session, now=self.clock.now())
         log.info("planned %d reminders", added)
+
+    async def summaries(self) -> None:
+        """Send the weekly summaries now owed, if the bot sends any."""
+        if self.weekly is not None:
+            async with self._counted():
+                await self.weekly()
 
     async def settle(self) -> None:
         """Wait until no run is under way (a dispatch finishes recording what it sent)."""
@@ -104,6 +113,7 @@ def build_scheduler(
         ("dispatch", jobs.dispatch, intervals.dispatch),
         ("reap", jobs.reap, intervals.reap),
         ("plan", jobs.plan, intervals.plan),
+        ("summaries", jobs.summaries, intervals.summaries),
     ):
         scheduler.add_job(
             _guarded(name, job),

@@ -338,6 +338,8 @@ class Contact(Base):
     display_name: Mapped[str] = mapped_column(String(255), default="")
     language: Mapped[str | None] = mapped_column(String(8))
     unreachable_at: Mapped[datetime | None] = mapped_column()
+    summary_schedule: Mapped[str | None] = mapped_column(String(16))
+    """When a reader wants the weekly summary (``0@08:00``, ``off``); NULL: the default."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[Unit | None] = relationship()

@@ -62,6 +62,8 @@ class UnitProblems:
     unit_id: int
     unit_name: str
     problems: list[ProblemReport]
+    more: int = 0
+    """Further problems the unit reported in the period, left out of ``problems``."""
 
 
 @dataclass(frozen=True)
@@ -114,3 +116,5 @@ class TaskRow:
     percent: float | None
     problems: list[str]
     last_report_at: datetime | None
+    due: date | None = None
+    """The latest due date of the row's assignments, to tell upcoming deadlines apart."""

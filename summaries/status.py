@@ -14,10 +14,11 @@ always in progress. Cancelled assignments are left out of every number.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -33,7 +34,8 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, Label
+from sqlalchemy.sql.selectable import NamedFromClause
 
 from plans.errors import PlanServiceError
 from scheduling.calendar import DEFAULT_TZ
@@ -101,6 +103,55 @@ class StatusCounts:
         if not self.expected:
             return None
         return 100.0 * self.done / self.expected
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The sums behind :class:`StatusCounts`, as :func:`tally_sums` reads them.
+    Tallies of disjoint sets of assignments add up exactly (:meth:`total`), so a total
+    comes from its groups' tallies rather than from another pass over the assignments."""
+
+    number: int = 0
+    """Assignments counted, whatever their status."""
+    done: int = 0
+    on_time: int = 0
+    """Of the done ones, those done on time."""
+    dormant: int = 0
+    overdue: int = 0
+    not_reported: int = 0
+    live: int = 0
+    """Open or standing assignments: those the average progress is taken over."""
+    percent_sum: int = 0
+    """Their percents added up, an unreported one counting as 0."""
+
+    @classmethod
+    def total(cls, tallies: Iterable[Tally]) -> Tally:
+        """The tally of all of ``tallies`` together."""
+        columns = zip(*(_tally_values(tally) for tally in tallies), strict=True)
+        return cls(*(sum(column) for column in columns))
+
+    @classmethod
+    def read(cls, row: Mapping[Any, Any]) -> Tally:
+        """The tally in a result row holding the columns of :func:`tally_sums`."""
+        return cls(*(int(row[name] or 0) for name in TALLY_COLUMNS))
+
+    def counts(self) -> StatusCounts:
+        """The status counts these sums make."""
+        return StatusCounts(
+            done_on_time=self.on_time,
+            done_late=self.done - self.on_time,
+            in_progress=self.number - self.done - self.dormant - self.overdue,
+            overdue=self.overdue,
+            dormant=self.dormant,
+            not_reported=self.not_reported,
+            average_percent=self.percent_sum / self.live if self.live else None,
+        )
+
+
+TALLY_COLUMNS = tuple(f.name for f in fields(Tally))
+"""The labels of :func:`tally_sums`, in the order of :class:`Tally`'s fields."""
+
+_tally_values = attrgetter(*TALLY_COLUMNS)
 
 
 class OverdueTask(NamedTuple):
@@ -231,8 +282,18 @@ def _plan_scope(plan_id: int | None) -> list[ColumnElement[bool]]:
     return [scope, Assignment.state != AssignmentState.CANCELLED]
 
 
+def begun(today: date) -> ColumnElement[bool]:
+    """Assignments whose period has begun by ``today`` (or that have no period start):
+    a yearly task's later years are not yet expected of anyone."""
+    return or_(Assignment.period_start.is_(None), Assignment.period_start <= today)
+
+
+def _past_due(today: date) -> list[ColumnElement[bool]]:
+    return [Assignment.due.is_not(None), Assignment.due < today]
+
+
 def _overdue(today: date) -> list[ColumnElement[bool]]:
-    return [Assignment.state.in_(LIVE_STATES), Assignment.due.is_not(None), Assignment.due < today]
+    return [Assignment.state.in_(LIVE_STATES), *_past_due(today)]
 
 
 def local_date(
@@ -251,13 +312,16 @@ def local_date(
     return func.date(column, f"{minutes:+d} minutes")
 
 
+def _on_time(done_day: Any) -> ColumnElement[bool]:
+    """A done assignment was done on time: on or before its due date (local), or it
+    has none."""
+    return or_(Assignment.due.is_(None), Assignment.done_at.is_(None), done_day <= Assignment.due)
+
+
 def _status(today: date, done_day: Any) -> ColumnElement[str]:
     done = Assignment.state == AssignmentState.DONE
-    on_time = or_(
-        Assignment.due.is_(None), Assignment.done_at.is_(None), done_day <= Assignment.due
-    )
     return case(
-        (and_(done, on_time), TaskStatus.DONE_ON_TIME.value),
+        (and_(done, _on_time(done_day)), TaskStatus.DONE_ON_TIME.value),
         (done, TaskStatus.DONE_LATE.value),
         (Assignment.state == AssignmentState.DORMANT, TaskStatus.DORMANT.value),
         (and_(*_overdue(today)), TaskStatus.OVERDUE.value),
@@ -288,34 +352,71 @@ def _rows(
     return _joined(query).where(*where)
 
 
+def tally_groups(
+    session: AsyncSession,
+    keys: Sequence[ColumnElement[Any]],
+    where: Sequence[ColumnElement[bool]],
+    *,
+    today: date,
+    tz: ZoneInfo,
+    extra: Sequence[ColumnElement[Any]] = (),
+) -> AnySelect:
+    """The assignments matching ``where`` grouped by ``keys`` and state, with what
+    :func:`tally_sums` needs of each group (and the ``extra`` aggregate columns).
+
+    Grouping by state first keeps the work done for each assignment small; the
+    groups, few beside the assignments, are then summed up by status."""
+    dialect = session.get_bind().dialect.name
+    on_time = _on_time(local_date(Assignment.done_at, tz, dialect, today))
+    return (
+        _joined(
+            select(
+                *keys,
+                Assignment.state.label("state"),
+                func.count().label("number"),
+                func.sum(case((on_time, 1), else_=0)).label("on_time"),
+                func.sum(case((and_(*_past_due(today)), 1), else_=0)).label("past_due"),
+                func.sum(case((Assignment.last_report_at.is_(None), 1), else_=0)).label(
+                    "not_reported"
+                ),
+                func.sum(func.coalesce(Assignment.percent, 0)).label("percent_sum"),
+                *extra,
+            )
+        )
+        .where(*where)
+        .group_by(*keys, Assignment.state)
+    )
+
+
+def tally_sums(groups: NamedFromClause) -> list[Label[int]]:
+    """Aggregate columns over :func:`tally_groups` that make a :class:`Tally`,
+    labelled :data:`TALLY_COLUMNS`."""
+    c = groups.c
+    done = c.state == AssignmentState.DONE
+    live = c.state.in_(LIVE_STATES)
+
+    def total(condition: ColumnElement[bool], column: ColumnElement[Any]) -> Any:
+        return func.sum(case((condition, column), else_=0))
+
+    columns = {
+        "number": func.sum(c.number),
+        "done": total(done, c.number),
+        "on_time": total(done, c.on_time),
+        "dormant": total(c.state == AssignmentState.DORMANT, c.number),
+        "overdue": total(live, c.past_due),
+        "not_reported": total(live, c.not_reported),
+        "live": total(live, c.number),
+        "percent_sum": total(live, c.percent_sum),
+    }
+    return [columns[name].label(name) for name in TALLY_COLUMNS]
+
+
 async def _counts(
     session: AsyncSession, where: Sequence[ColumnElement[bool]], *, today: date, tz: ZoneInfo
 ) -> StatusCounts:
-    rows = _rows(session, where, today, tz).subquery()
-    live = rows.c.state.in_(LIVE_STATES)
-    query = select(
-        rows.c.status,
-        func.count(),
-        func.sum(case((and_(live, rows.c.last_report_at.is_(None)), 1), else_=0)),
-        func.sum(case((live, 1), else_=0)),
-        func.sum(case((live, func.coalesce(rows.c.percent, 0)), else_=0)),
-    ).group_by(rows.c.status)
-    by_status: dict[str, int] = {}
-    not_reported = live_count = percent_sum = 0
-    for status, number, unreported, alive, percents in (await session.execute(query)).all():
-        by_status[status] = number
-        not_reported += unreported or 0
-        live_count += alive or 0
-        percent_sum += percents or 0
-    return StatusCounts(
-        done_on_time=by_status.get(TaskStatus.DONE_ON_TIME, 0),
-        done_late=by_status.get(TaskStatus.DONE_LATE, 0),
-        in_progress=by_status.get(TaskStatus.IN_PROGRESS, 0),
-        overdue=by_status.get(TaskStatus.OVERDUE, 0),
-        dormant=by_status.get(TaskStatus.DORMANT, 0),
-        not_reported=not_reported,
-        average_percent=percent_sum / live_count if live_count else None,
-    )
+    groups = tally_groups(session, (), where, today=today, tz=tz).subquery()
+    found = (await session.execute(select(*tally_sums(groups)))).one()
+    return Tally.read(found._mapping).counts()
 
 
 async def _fill_overdue_tasks(

@@ -30,7 +30,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -69,6 +69,8 @@ from aiogram.types import (
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import ClientError, ClientResponseError, web
 
+from bot.channels.patient import PatientPlatform
+from bot.channels.polling import pause, until_stopped
 from handlers.conversation import Conversation
 from handlers.messages import Incoming, IncomingFile, OutgoingFile
 from scheduling.channel import (
@@ -107,14 +109,10 @@ ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
 POLL_TIMEOUT = 25
 """Seconds a ``getUpdates`` long poll may wait for updates."""
 
-POLL_BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0)
-"""Seconds to wait after the 1st, 2nd, ... failure in a row; the last repeats."""
 
 MAX_UPDATE_ATTEMPTS = 5
 """Times handling one update is tried before it is given up."""
 
-MAX_ANSWER_WAIT = 30.0
-"""Seconds an answer may wait in all for Telegram's flood limits before it is given up."""
 
 _PERSON_CONTENT = frozenset(
     {
@@ -342,13 +340,15 @@ class TelegramChannel:
         return MessageRef(chat_id=str(sent.chat.id), message_id=str(sent.message_id))
 
     async def send_file(self, chat_id: str, file: OutgoingFile) -> MessageRef:
-        """Send ``file`` as a document (``sendDocument``), with its caption if any."""
+        """Send ``file`` as a document (``sendDocument``), or a picture as a photo
+        (``sendPhoto``), with its caption if any."""
+        upload = BufferedInputFile(file.data, filename=file.name)
+        caption = file.caption or None
+        chat = _chat(chat_id)
         sent = await _translated(
-            self._bot.send_document(
-                chat_id=_chat(chat_id),
-                document=BufferedInputFile(file.data, filename=file.name),
-                caption=file.caption or None,
-            )
+            self._bot.send_photo(chat_id=chat, photo=upload, caption=caption)
+            if file.picture
+            else self._bot.send_document(chat_id=chat, document=upload, caption=caption)
         )
         return MessageRef(chat_id=str(sent.chat.id), message_id=str(sent.message_id))
 
@@ -415,64 +415,6 @@ class TelegramChannel:
         await self.close()
 
 
-class PatientPlatform:
-    """The channel as the conversation answers through it: a 429 on an answer waits as
-    Telegram says and tries again, up to :data:`MAX_ANSWER_WAIT` seconds in all, since
-    the conversation sends its answers at once instead of queueing them like reminders.
-    Acknowledging a button is not retried: Telegram only takes it for a few seconds."""
-
-    def __init__(self, channel: TelegramChannel, clock: Clock | None = None) -> None:
-        self._channel = channel
-        self._clock = clock or SystemClock()
-
-    @property
-    def name(self) -> str:
-        """``"telegram"``."""
-        return self._channel.name
-
-    @property
-    def supports_buttons(self) -> bool:
-        """Telegram shows inline keyboards."""
-        return self._channel.supports_buttons
-
-    @property
-    def max_text_length(self) -> int:
-        """4,096 characters."""
-        return self._channel.max_text_length
-
-    async def send(self, chat_id: str, message: OutgoingMessage) -> MessageRef:
-        """Send an answer, waiting out flood limits."""
-        return await self._patiently(lambda: self._channel.send(chat_id, message))
-
-    async def send_file(self, chat_id: str, file: OutgoingFile) -> MessageRef:
-        """Send a document, waiting out flood limits."""
-        return await self._patiently(lambda: self._channel.send_file(chat_id, file))
-
-    async def edit(self, ref: MessageRef, message: OutgoingMessage) -> None:
-        """Edit a message, waiting out flood limits."""
-        await self._patiently(lambda: self._channel.edit(ref, message))
-
-    async def acknowledge(self, incoming: Incoming, text: str = "") -> None:
-        """Answer a button press (once)."""
-        await self._channel.acknowledge(incoming, text)
-
-    async def download(self, file: IncomingFile) -> bytes:
-        """The content of a file someone sent."""
-        return await self._channel.download(file)
-
-    async def _patiently(self, call: Callable[[], Awaitable[T]]) -> T:
-        waited = 0.0
-        while True:
-            try:
-                return await call()
-            except RetryAfter as pause:
-                if waited + pause.seconds > MAX_ANSWER_WAIT:
-                    raise
-                log.info("answer throttled by Telegram; retrying in %.0f s", pause.seconds)
-                await self._clock.sleep(pause.seconds)
-                waited += pause.seconds
-
-
 def build_dispatcher(
     conversation: Conversation,
     channel: TelegramChannel,
@@ -536,12 +478,12 @@ async def poll_updates(
         try:
             if not webhook_removed:
                 # Telegram refuses getUpdates while a webhook (of an earlier run) is set.
-                await _until_stopped(
+                await until_stopped(
                     _translated(bot.delete_webhook(drop_pending_updates=False)), stop
                 )
                 webhook_removed = True
                 continue
-            fetched = await _until_stopped(
+            fetched = await until_stopped(
                 _translated(
                     bot.get_updates(
                         offset=offset,
@@ -555,13 +497,13 @@ async def poll_updates(
         except DeliveryError as error:
             log.warning("polling Telegram failed: %s", error)
             failures += 1
-            await _pause(stop, failures)
+            await pause(stop, failures, "Telegram")
             continue
         except Exception:
             # Whatever went wrong, the bot must not stop listening.
             log.exception("polling Telegram failed")
             failures += 1
-            await _pause(stop, failures)
+            await pause(stop, failures, "Telegram")
             continue
         if fetched is None:
             break
@@ -572,7 +514,7 @@ async def poll_updates(
         failed = await feed_batch(dispatcher, bot, fetched)
         offset = _next_offset(fetched, failed, attempts)
         if failed:
-            await _pause(stop, max(attempts.values(), default=1))
+            await pause(stop, max(attempts.values(), default=1), "Telegram")
     if offset != confirmed:
         with suppress(DeliveryError):
             await _translated(bot.get_updates(offset=offset, timeout=0, limit=1))
@@ -592,29 +534,6 @@ def _next_offset(fetched: Sequence[Update], failed: Sequence[int], attempts: dic
         if update.update_id not in retry:
             attempts.pop(update.update_id, None)
     return min(retry) if retry else fetched[-1].update_id + 1
-
-
-async def _pause(stop: asyncio.Event, failures: int) -> None:
-    delay = POLL_BACKOFF[min(max(failures, 1), len(POLL_BACKOFF)) - 1]
-    log.info("polling again in %.0f s", delay)
-    with suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), delay)
-
-
-async def _until_stopped(call: Awaitable[T], stop: asyncio.Event) -> T | None:
-    """The call's result, or ``None`` when ``stop`` is set first (the call is cancelled)."""
-    work = asyncio.ensure_future(call)
-    stopping = asyncio.ensure_future(stop.wait())
-    try:
-        await asyncio.wait({work, stopping}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        stopping.cancel()
-    if not work.done():
-        work.cancel()
-        with suppress(asyncio.CancelledError):
-            await work
-        return None
-    return work.result()
 
 
 async def feed_batch(

@@ -152,8 +152,10 @@ async def test_a_secretary_gets_a_reminder_answers_it_and_the_office_sees_it(
     assert await percent(settings, assignment_id) == 80
 
     await script.after(":office", vi("the committee office"))
-    status = await script.after("/tinhhinh", vi("Status of the active plans"))
-    assert vi("In progress: {count}").format(count=1) in status
+    status = await script.after("/tinhhinh", vi("All active plans"))
+    await script.wait_for(lambda text: "tinhhinh-2026-12-01.png" in text)
+    assert f"{vi('In progress (within the deadline)')}: 1" in status
+    assert vi("Average progress: {percent}").format(percent="80%") in status
 
     await script.after(":who", vi("the committee office"))
     script.type(":quit")

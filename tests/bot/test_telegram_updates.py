@@ -19,9 +19,8 @@ from sqlalchemy import func, select
 
 from bench import ingest
 from bot.app import NestedWriteError, SerialWrites, open_bot_database, run_bot
+from bot.channels.patient import MAX_ANSWER_WAIT, PatientPlatform
 from bot.channels.telegram import (
-    MAX_ANSWER_WAIT,
-    PatientPlatform,
     TelegramChannel,
     build_dispatcher,
     callback_query_id,
@@ -250,6 +249,7 @@ async def test_edit_send_file_and_download_through_the_fake(fake: FakeTelegram) 
         await telegram.edit(sent, OutgoingMessage("Đã ghi nhận"))
         await telegram.edit(sent, OutgoingMessage("Đã ghi nhận"))  # unchanged: not an error
         document = await telegram.send_file("77", OutgoingFile("tinh-hinh.xlsx", b"xlsx!", "Q1"))
+        await telegram.send_file("77", OutgoingFile("bieu-do.png", b"\x89PNG", picture=True))
         downloaded = await telegram.download(IncomingFile("IN1", "bao-cao.txt"))
         with pytest.raises(PermanentFailure):
             await telegram.download(IncomingFile("nope", "x.txt"))
@@ -259,13 +259,15 @@ async def test_edit_send_file_and_download_through_the_fake(fake: FakeTelegram) 
     assert fake.texts(77) == ["Đã ghi nhận"]
     assert fake.messages[0].reply_markup is None
     assert len(fake.edits) == 1
-    [upload] = fake.sent_files
-    assert (upload.chat_id, upload.name, upload.data, upload.caption) == (
+    upload, photo = fake.sent_files
+    assert (upload.chat_id, upload.name, upload.data, upload.caption, upload.kind) == (
         77,
         "tinh-hinh.xlsx",
         b"xlsx!",
         "Q1",
+        "document",
     )
+    assert (photo.kind, photo.data) == ("photo", b"\x89PNG")
     assert document == MessageRef("77", str(upload.message_id))
     assert downloaded == "Đã xong 80%".encode()
 
@@ -645,11 +647,15 @@ async def test_register_remind_answer_undo_and_ask_for_status(
         # The office asks for the status.
         office_said = said(OFFICE)
         fake.push_message(OFFICE, OFFICE, "/tinhhinh")
-        await eventually(lambda: said(OFFICE) == office_said + 1, bot)
+        await eventually(lambda: said(OFFICE) == office_said + 1 and bool(fake.sent_files), bot)
 
     status = fake.texts(OFFICE)[-1]
-    assert vi("Status of the active plans") in status
-    assert vi("In progress: {count}").format(count=1) in status
+    assert vi("All active plans") in status
+    assert f"{vi('In progress (within the deadline)')}: 1" in status
+    assert vi("Average progress: {percent}").format(percent="50%") in status
+    [chart] = fake.sent_files
+    assert (chart.chat_id, chart.kind) == (OFFICE, "photo")
+    assert chart.data.startswith(b"\x89PNG")
     stored = await reports(settings)
     assert [r.raw_text for r in stored] == [
         f"/start {code}",

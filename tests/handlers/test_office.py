@@ -37,11 +37,14 @@ from storage.models import (
     ReminderState,
     ReminderStep,
     Report,
+    Summary,
+    SummaryState,
     Task,
     TaskUnit,
     Unit,
     UnitRole,
 )
+from summaries.rollup import numbers_snapshot, plan_summary
 from tests.handlers.fakes import FakePlatform, incoming
 from tests.shared import SEEDS
 
@@ -183,20 +186,36 @@ async def test_status_gives_the_four_statuses_and_overdue_units(desk: Office) ->
 
     [answer] = await desk.say("/tinhhinh")
 
-    assert answer.startswith("Tình hình thực hiện các kế hoạch đang triển khai")
+    assert answer.startswith("📊 Tất cả kế hoạch đang thực hiện\nTổng hợp đến ngày 01/12/2026")
     for line in (
-        "Hoàn thành đúng hạn: 1",
-        "Hoàn thành quá hạn: 0",
-        "Đang thực hiện: 1",
-        "Quá hạn: 3",
-        "Chờ kích hoạt: 1",
+        "Hoàn thành đúng hạn: 1 · 20%",
+        "Hoàn thành quá hạn: 0 · 0%",
+        "Đang thực hiện (trong hạn): 1 · 20%",
+        "Quá hạn chưa hoàn thành: 3 · 60%",
         "Chưa báo cáo: 4",
-        "Tỷ lệ hoàn thành: 20%",
+        "Tỷ lệ hoàn thành: 20% (1/5)",
+        "Việc chờ kích hoạt, chưa tính vào số liệu trên (1)",
     ):
         assert line in answer
     units = answer.split("Đơn vị có việc quá hạn:")[1]
-    assert "1. Chi bộ Thôn 1: quá hạn 2 việc, hạn sớm nhất 21/11/2026" in units
-    assert "2. Chi bộ Thôn 2: quá hạn 1 việc, hạn sớm nhất 01/11/2026" in units
+    assert "1. Chi bộ Thôn 1: 2 việc quá hạn" in units
+    assert "2. Chi bộ Thôn 2: 1 việc quá hạn" in units
+    [(_chat, chart)] = desk.platform.files
+    assert chart.picture and chart.data.startswith(b"\x89PNG")
+
+
+async def test_status_tells_the_change_since_the_last_summary(desk: Office) -> None:
+    await _scripted(desk)
+    async with desk.database.transaction() as session:
+        summary = await plan_summary(session, None, today=date(2026, 12, 1), since=None)
+        before = numbers_snapshot(summary)
+        before["counts"] = {**before["counts"], "done_on_time": 0, "overdue": 5}
+        session.add(Summary(state=SummaryState.SENT, numbers=before))
+
+    [answer] = await desk.say("/tinhhinh")
+
+    assert "Hoàn thành đúng hạn: 1 (+1)" in answer
+    assert "Quá hạn chưa hoàn thành: 3 (-2)" in answer
 
 
 async def test_status_of_one_plan(desk: Office) -> None:
@@ -207,18 +226,18 @@ async def test_status_of_one_plan(desk: Office) -> None:
 
     [answer] = await desk.say(f"/tinhhinh {draft_id}")
 
-    assert answer.startswith(f"Tình hình thực hiện kế hoạch mã {draft_id}: Kế hoạch kiểm tra")
-    assert "Đang thực hiện: 1" in answer
-    assert "Quá hạn: 0" in answer
+    assert answer.startswith("📊 Kế hoạch kiểm tra")
+    assert "Đang thực hiện (trong hạn): 1" in answer
+    assert "Quá hạn chưa hoàn thành: 0" in answer
     assert "Đơn vị có việc quá hạn" not in answer
 
 
 async def test_status_refuses_a_bad_or_unknown_plan(desk: Office) -> None:
     assert await desk.say("/tinhhinh abc") == ["Mã kế hoạch phải là một số, ví dụ: /tinhhinh 3"]
     assert await desk.say("/tinhhinh 999") == ["Không có kế hoạch mã 999."]
-    assert await desk.say("/tinhhinh") == [
-        "Tình hình thực hiện các kế hoạch đang triển khai\nChưa có nhiệm vụ nào được giao."
-    ]
+    [empty] = await desk.say("/tinhhinh")
+    assert empty.endswith("Chưa có phần việc nào đến kỳ thực hiện.")
+    assert desk.platform.files == []
 
 
 async def test_overdue_lists_tasks_by_unit(desk: Office) -> None:

@@ -31,7 +31,30 @@ def _jobs(database: Database, clock: FakeClock, channel: RecordingChannel) -> Re
 async def test_scheduler_holds_the_periodic_jobs_only(database: Database) -> None:
     clock = FakeClock(START)
     scheduler = build_scheduler(_jobs(database, clock, RecordingChannel(clock)), JobIntervals())
-    assert sorted(job.id for job in scheduler.get_jobs()) == ["dispatch", "plan", "reap"]
+    assert sorted(job.id for job in scheduler.get_jobs()) == [
+        "dispatch",
+        "plan",
+        "reap",
+        "summaries",
+    ]
+
+
+async def test_the_summaries_job_runs_the_weekly_summaries_when_there_are_any(
+    database: Database,
+) -> None:
+    clock = FakeClock(START)
+    runs: list[str] = []
+
+    async def weekly() -> None:
+        runs.append("weekly")
+
+    without = _jobs(database, clock, RecordingChannel(clock))
+    await without.summaries()
+    with_weekly = _jobs(database, clock, RecordingChannel(clock))
+    with_weekly.weekly = weekly
+    await with_weekly.summaries()
+
+    assert runs == ["weekly"]
 
 
 async def test_plan_then_dispatch_sends_what_is_due(database: Database) -> None:
