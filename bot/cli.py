@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import has_chat_channel, run_bot
 from bot.channels.console import run_console
 from bot.cli_errors import EXIT_FAILED, EXIT_NOT_FOUND, CliError, fail, user_errors
+from bot.cli_export import EXPORT_HELP, export_command
 from bot.cli_invites import add_unit_invite_command, admin_app
 from bot.cli_plan import plan_app, read_and_extract
 from bot.cli_reminders import reminders_app
@@ -56,6 +57,7 @@ app.add_typer(plan_app, name="plan")
 app.add_typer(units_app, name="units")
 app.add_typer(reminders_app, name="reminders")
 app.add_typer(reply_app, name="reply")
+report_app.command("export", help=help_text(EXPORT_HELP))(export_command)
 app.add_typer(report_app, name="report")
 add_unit_invite_command(units_app)
 app.add_typer(admin_app, name="admin")

@@ -10,27 +10,17 @@ from zoneinfo import ZoneInfo
 
 import docx
 import pytest
-import typer
 from openpyxl import load_workbook
 from typer.testing import CliRunner, Result
 
-from bot.cli_export import export_command
+from bot.cli import app
 from tests.bot.conftest import Cli, flat
 from tests.shared import SEEDS
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
-export_app = typer.Typer()
-export_app.command("export")(export_command)
-
-
-@export_app.callback()
-def _group() -> None:
-    """Keep ``export`` a sub-command, as it is under ``nhacviec report``."""
-
-
 def export(*args: str | Path) -> Result:
-    result = CliRunner().invoke(export_app, ["export", *(str(arg) for arg in args)])
+    result = CliRunner().invoke(app, ["report", "export", *(str(arg) for arg in args)])
     assert result.exception is None or isinstance(result.exception, SystemExit), (
         result.exception,
         result.stderr,
