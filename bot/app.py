@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels import zalo_receiving
 from bot.channels.telegram import TelegramChannel, WebhookConfig, receiving_updates
-from bot.channels.zalo import ZaloChannel
+from bot.channels.zalo import PicturePublisher, ZaloChannel
 from bot.config import Settings, parse_listen_address
 from bot.i18n import translator
 from bot.wiring import channel_limits, reminder_planner, working_calendar
@@ -215,6 +215,13 @@ def zalo_webhook_config(settings: Settings) -> zalo_receiving.ZaloWebhook | None
     )
 
 
+def zalo_pictures(settings: Settings) -> PicturePublisher | None:
+    """Where charts for Zalo are published, when both the folder and its address are set."""
+    if settings.zalo_picture_dir is None or not settings.zalo_picture_url:
+        return None
+    return PicturePublisher(settings.zalo_picture_dir, settings.zalo_picture_url)
+
+
 def has_chat_channel(settings: Settings) -> bool:
     """Whether the settings configure a chat platform (Telegram, Zalo or both)."""
     return settings.telegram_bot_token is not None or settings.zalo_bot_token is not None
@@ -255,6 +262,7 @@ async def run_bot(
                 settings.zalo_bot_token.get_secret_value(),
                 api_base=settings.zalo_api_base,
                 clock=clock,
+                pictures=zalo_pictures(settings),
             )
             await stack.enter_async_context(zalo)
             channels[zalo.name] = zalo

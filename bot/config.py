@@ -169,6 +169,14 @@ class Settings(BaseSettings):
     differ from ``TELEGRAM_WEBHOOK_LISTEN`` when both channels use webhooks: each channel
     serves its own; the reverse proxy sends each public path to its port."""
 
+    zalo_picture_dir: Path | None = None
+    """Folder a web server publishes at ``ZALO_PICTURE_URL`` (``ZALO_PICTURE_DIR``): Zalo
+    takes photos only by address, so charts go there. Without both, Zalo gets text only."""
+
+    zalo_picture_url: str | None = None
+    """Public address of ``ZALO_PICTURE_DIR`` (``ZALO_PICTURE_URL``), e.g.
+    ``https://bot.example.vn/charts``."""
+
     zalo_per_second_limit: PositiveFloat = Field(default=5.0)
     """Messages a second the bot sends on Zalo in all (``ZALO_PER_SECOND_LIMIT``): Zalo
     publishes no limit, so the default is conservative; a 429 pauses sending anyway."""

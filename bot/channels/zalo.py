@@ -27,7 +27,10 @@ than die.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Awaitable
+from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import Self, TypeVar
 
@@ -94,6 +97,25 @@ async def translated(call: Awaitable[T]) -> T:
         raise delivery_error(exc) from exc
 
 
+@dataclass(frozen=True)
+class PicturePublisher:
+    """Puts pictures where a web server serves them: ``folder`` is served at ``base_url``.
+
+    Zalo takes photos only by address, so a chart is written under a name nobody can
+    guess and sent as ``base_url/NAME``.
+    """
+
+    folder: Path
+    base_url: str
+
+    def publish(self, file: OutgoingFile) -> str:
+        """Write ``file`` into the folder; its public address."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = f"{secrets.token_urlsafe(16)}{Path(file.name).suffix or '.png'}"
+        (self.folder / name).write_bytes(file.data)
+        return f"{self.base_url.rstrip('/')}/{name}"
+
+
 class ZaloChannel:
     """The scheduler's channel and the conversation's platform for one Zalo bot.
 
@@ -109,9 +131,11 @@ class ZaloChannel:
         api_base: str = DEFAULT_API_BASE,
         timeout: float = 30.0,
         clock: Clock | None = None,
+        pictures: PicturePublisher | None = None,
     ) -> None:
         self._api = ZaloApi(token, api_base=api_base, timeout=timeout)
         self._clock = clock or SystemClock()
+        self._pictures = pictures
 
     @property
     def name(self) -> str:
@@ -177,8 +201,13 @@ class ZaloChannel:
         return MessageRef(chat_id=chat_id, message_id=sent.message_id)
 
     async def send_file(self, chat_id: str, file: OutgoingFile) -> MessageRef:
-        """Zalo bots cannot upload documents: always :class:`PermanentFailure`."""
-        raise PermanentFailure(f"Zalo cannot send the file {file.name!r}")
+        """Send a picture (a chart) as a photo Zalo fetches from its public address, when
+        pictures are published; anything else raises :class:`PermanentFailure`, since
+        Zalo bots cannot upload files."""
+        if not file.picture or self._pictures is None:
+            raise PermanentFailure(f"Zalo cannot send the file {file.name!r}")
+        url = self._pictures.publish(file)
+        return await self.send_photo(chat_id, url, file.caption[:MAX_TEXT_LENGTH])
 
     async def edit(self, ref: MessageRef, message: OutgoingMessage) -> None:
         """Zalo cannot edit a sent message: the new text is sent as a new message."""

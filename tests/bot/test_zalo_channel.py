@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from bot.channels.patient import MAX_ANSWER_WAIT, PatientPlatform
 from bot.channels.zalo import (
     DEFAULT_RETRY_AFTER,
+    PicturePublisher,
     ZaloChannel,
     delivery_error,
 )
@@ -221,6 +223,30 @@ async def test_send_photo_typing_and_a_short_text(fake: FakeZalo) -> None:
     assert (picture.photo, picture.caption) == ("https://example.vn/bieudo.png", "Tình hình tuần")
     assert photo == MessageRef(CHAT, picture.message_id)
     assert fake.actions == [(CHAT, "typing")]
+
+
+async def test_a_chart_goes_as_a_photo_only_when_pictures_are_published(
+    fake: FakeZalo, tmp_path: Path
+) -> None:
+    chart = OutgoingFile("tinh-hinh.png", b"\x89PNG chart", "Tình hình tuần", picture=True)
+    publisher = PicturePublisher(tmp_path / "charts", "https://bot.example.vn/charts/")
+    async with channel(fake) as unpublished:
+        with pytest.raises(PermanentFailure):
+            await unpublished.send_file(CHAT, chart)
+    async with ZaloChannel(
+        TOKEN, api_base=fake.base_url, timeout=5.0, clock=FakeClock(NOW), pictures=publisher
+    ) as zalo:
+        sent = await zalo.send_file(CHAT, chart)
+        with pytest.raises(PermanentFailure):
+            await zalo.send_file(CHAT, OutgoingFile("tinh-hinh.xlsx", b"xlsx"))
+
+    [photo] = fake.photos
+    assert photo.caption == "Tình hình tuần"
+    assert photo.photo.startswith("https://bot.example.vn/charts/")
+    [written] = (tmp_path / "charts").iterdir()
+    assert photo.photo.endswith("/" + written.name) and written.suffix == ".png"
+    assert written.read_bytes() == b"\x89PNG chart"
+    assert sent == MessageRef(CHAT, photo.message_id)
 
 
 async def test_files_downloads_and_edits_are_what_zalo_cannot_do(fake: FakeZalo) -> None:
