@@ -10,14 +10,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels import zalo_receiving
+from bot.channels.polling import pause
 from bot.channels.telegram import TelegramChannel, WebhookConfig, receiving_updates
 from bot.channels.zalo import PicturePublisher, ZaloChannel
 from bot.config import Settings, parse_listen_address
@@ -28,7 +29,7 @@ from handlers.conversation import Conversation
 from handlers.reminder_text import ReminderComposer
 from handlers.router import Router
 from handlers.turn import Deps
-from scheduling.channel import Channel
+from scheduling.channel import Channel, RetryAfter, TransientFailure
 from scheduling.clock import Clock, SystemClock
 from scheduling.compose import Composer
 from scheduling.dispatcher import Dispatcher
@@ -38,6 +39,8 @@ from storage.dialect import is_sqlite
 from summaries.weekly import SummaryChannel, SummaryWriter, WeeklySummaries
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 BUTTON_CHANNELS = frozenset({"telegram", "console"})
 """Channels whose messages carry buttons; reminders elsewhere (Zalo) end with numbered
@@ -215,6 +218,21 @@ def zalo_webhook_config(settings: Settings) -> zalo_receiving.ZaloWebhook | None
     )
 
 
+async def reachable(ask: Callable[[], Awaitable[T]], stop: asyncio.Event) -> T | None:
+    """``ask()``'s answer (the platform's ``getMe`` at start), asked again with back-off
+    while the platform cannot be reached — a bot starting on a weak line must not give
+    up — or ``None`` once ``stop`` is set. A refused token raises at once."""
+    failures = 0
+    while not stop.is_set():
+        try:
+            return await ask()
+        except (TransientFailure, RetryAfter) as error:
+            failures += 1
+            log.warning("the chat platform cannot be reached yet: %s", error)
+            await pause(stop, failures, "getMe")
+    return None
+
+
 def zalo_pictures(settings: Settings) -> PicturePublisher | None:
     """Where charts for Zalo are published, when both the folder and its address are set."""
     if settings.zalo_picture_dir is None or not settings.zalo_picture_url:
@@ -271,8 +289,10 @@ async def run_bot(
                 "neither TELEGRAM_BOT_TOKEN nor ZALO_BOT_TOKEN is set: no chat channel, "
                 "reminders wait"
             )
-        username = await telegram.username() if telegram is not None else None
-        zalo_account = await zalo.account() if zalo is not None else None
+        username = await reachable(telegram.username, stop) if telegram is not None else None
+        zalo_account = await reachable(zalo.account, stop) if zalo is not None else None
+        if stop.is_set():
+            return
         conversation = await stack.enter_async_context(
             serving(
                 settings,

@@ -39,6 +39,7 @@ from bot.render import N_, counts_by_kind, emit, help_text, list_table, shorten
 from plans.importing import import_plan
 from plans.model import ExtractedPlan
 from plans.readers import SUPPORTED_SUFFIXES
+from scheduling.channel import PermanentFailure
 from storage import queries
 from storage.models import Task
 
@@ -225,7 +226,14 @@ def run_until_stopped() -> None:
         else:
             await run_console(settings, stop=stop)
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except PermanentFailure as refusal:
+        message = _(
+            "The chat platform refused to start the bot ({detail}). Check TELEGRAM_BOT_TOKEN "
+            "and ZALO_BOT_TOKEN."
+        )
+        fail(message.format(detail=refusal.detail), EXIT_FAILED)
 
 
 def read_seed(path: Path) -> SeedPlan:

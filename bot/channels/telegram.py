@@ -56,6 +56,7 @@ from aiogram.exceptions import (
     TelegramNotFound,
     TelegramRetryAfter,
     TelegramServerError,
+    TelegramUnauthorizedError,
 )
 from aiogram.types import (
     BufferedInputFile,
@@ -395,8 +396,15 @@ class TelegramChannel:
         return buffer.getvalue()
 
     async def username(self) -> str:
-        """The bot's ``@username`` as Telegram reports it (``getMe``); checks the token."""
-        me = await _translated(self._bot.get_me())
+        """The bot's ``@username`` as Telegram reports it (``getMe``); checks the token:
+        a refused one raises :class:`PermanentFailure` (when sending, it stays a
+        transient failure, so that a token fixed later loses no reminder)."""
+        try:
+            me = await _translated(self._bot.get_me())
+        except TransientFailure as failure:
+            if isinstance(failure.__cause__, TelegramUnauthorizedError):
+                raise PermanentFailure(f"the bot token was refused: {failure.detail}") from failure
+            raise
         return me.username or ""
 
     async def close(self) -> None:

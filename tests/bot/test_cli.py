@@ -20,6 +20,7 @@ from plans.extract import extract_plan
 from plans.model import Document, Paragraph, TimeKind
 from plans.readers import read_plan
 from tests.bot.conftest import Cli, assert_fits, flat
+from tests.fakes.telegram_server import fake_process
 from tests.plans.docx_builder import build_docx
 from tests.shared import SEEDS, SHARED_DIR
 
@@ -487,6 +488,20 @@ def test_start_without_the_seed_folder(cli: Cli, tmp_path: Path) -> None:
 
     assert result.exit_code == 2
     assert "Không có thư mục kế hoạch mẫu" in flat(result.stderr)
+
+
+def test_start_with_a_refused_token_says_so(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with fake_process(token="123:RIGHT") as api_base:
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:WRONG")
+        monkeypatch.setenv("TELEGRAM_API_BASE", api_base)
+        get_settings.cache_clear()
+        result = cli("start", "--seeds", SHARED_DIR / "seeds")
+
+    assert result.exit_code == 1
+    assert "từ chối khởi động bot" in flat(result.stderr)
+    assert "TELEGRAM_BOT_TOKEN" in flat(result.stderr)
 
 
 def test_start_reads_the_default_seed_folder(

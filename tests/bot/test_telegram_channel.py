@@ -265,3 +265,9 @@ def test_fake_global_limit_is_thirty_in_any_second() -> None:
     assert waits[:30] == [0.0] * 30
     assert waits[30] == pytest.approx(1.0)
     assert limits.check(99, now=1.5) == 0.0
+
+
+async def test_a_wrong_token_is_refused_at_start(fake: FakeTelegram) -> None:
+    async with TelegramChannel("999:WRONG", api_base=fake.base_url) as telegram:
+        with pytest.raises(PermanentFailure, match="token was refused"):
+            await telegram.username()

@@ -920,11 +920,16 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 @contextmanager
 def fake_process(
-    *, log: Path | None = None, enforce_limits: bool = False, start_timeout: float = 30.0
+    *,
+    log: Path | None = None,
+    enforce_limits: bool = False,
+    token: str | None = None,
+    start_timeout: float = 30.0,
 ) -> Iterator[str]:
     """Run the fake as a separate process for the block; yields its base URL.
 
-    ``log`` receives one JSON line per delivered message. The process is stopped
+    ``log`` receives one JSON line per delivered message; ``token`` is the only bot
+    token accepted (any by default). The process is stopped
     with SIGTERM at the end.
     """
     command = [sys.executable, "-m", "tests.fakes.telegram_server", "--port", "0"]
@@ -932,6 +937,8 @@ def fake_process(
         command += ["--log", str(log)]
     if enforce_limits:
         command.append("--enforce-limits")
+    if token is not None:
+        command += ["--token", token]
     server = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert server.stdout is not None
