@@ -366,7 +366,7 @@ class Report(Base):
     chat_id: Mapped[str] = mapped_column(String(64))
     message_id: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[str | None] = mapped_column(String(64))
-    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     raw_text: Mapped[str] = mapped_column(Text)
     parsed: Mapped[dict[str, Any] | None] = mapped_column()
     effect: Mapped[dict[str, Any] | None] = mapped_column()
