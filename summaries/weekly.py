@@ -41,6 +41,7 @@ from storage.db import Database
 from storage.dialect import for_update_skip_locked, insert_ignoring_conflicts
 from storage.models import Channel, Contact, Summary, SummaryState
 from summaries.chart import summary_chart
+from summaries.model import PlanSummary
 from summaries.rollup import last_numbers, numbers_snapshot, plan_summary
 from summaries.schedule import (
     MONDAY_MORNING,
@@ -89,16 +90,21 @@ class WeeklyContent:
 
 
 class ContentBuilder(Protocol):
-    """Writes the summary for one reader (in the reader's language, for its channel)."""
+    """Writes the weekly summary: the numbers once per run, then each reader's text."""
 
-    async def __call__(
-        self, session: AsyncSession, contact: Contact, today: date, limit: int
-    ) -> WeeklyContent: ...
+    async def numbers(self, session: AsyncSession, today: date) -> PlanSummary:
+        """The numbers every reader gets on ``today``."""
+        ...
+
+    def content(self, summary: PlanSummary, language: str | None, limit: int) -> WeeklyContent:
+        """``summary`` in ``language`` (None: the default), in pieces of ``limit`` characters."""
+        ...
 
 
 class SummaryWriter:
-    """Writes the weekly summary of every active plan for one reader: the numbers since
-    a week ago, the change since the last summary sent, text cut for the channel, chart."""
+    """Writes the weekly summary of every active plan: the numbers since a week ago and
+    the change since the last summary sent, then per reader the text cut for its
+    channel and the chart."""
 
     def __init__(
         self,
@@ -111,13 +117,9 @@ class SummaryWriter:
         self._default_language = default_language
         self._tz = tz
 
-    async def __call__(
-        self, session: AsyncSession, contact: Contact, today: date, limit: int
-    ) -> WeeklyContent:
-        """The summary as ``contact`` reads it, in pieces of at most ``limit`` characters."""
-        language = contact.language or self._default_language
-        translations = self._translations(language)
-        summary = await plan_summary(
+    async def numbers(self, session: AsyncSession, today: date) -> PlanSummary:
+        """The summary of every active plan on ``today``, reports of the last 7 days."""
+        return await plan_summary(
             session,
             None,
             today=today,
@@ -125,11 +127,17 @@ class SummaryWriter:
             tz=self._tz,
             previous=await last_numbers(session, None),
         )
+
+    def content(self, summary: PlanSummary, language: str | None, limit: int) -> WeeklyContent:
+        """The text in ``language`` in pieces of at most ``limit`` characters, and the chart."""
+        language = language or self._default_language
+        translations = self._translations(language)
         text = summary_text(summary, translations, language, tz=self._tz)
         chart = None
         if any(unit.counts.total for unit in summary.units):
             picture = summary_chart(summary, translations.gettext)
-            chart = OutgoingFile(f"tinhhinh-{today.isoformat()}.png", picture, picture=True)
+            name = f"tinhhinh-{summary.as_of.isoformat()}.png"
+            chart = OutgoingFile(name, picture, picture=True)
         return WeeklyContent(split_message(text, limit), chart, numbers_snapshot(summary))
 
 
@@ -242,28 +250,44 @@ class WeeklySummaries:
         self._tz = tz
 
     async def run_once(self) -> int:
-        """Enqueue this week's summaries now due, send what is claimable; how many sent."""
+        """Enqueue this week's summaries now due, send what is claimable; how many sent.
+        The numbers are computed once and written once per language and channel."""
         now = self._clock.now()
         async with self._database.transaction(write_lock=True) as session:
             await enqueue_due(
                 session, now, default=self._default, schedules=await schedules(session), tz=self._tz
             )
             claimed = await claim_due(session, now)
-        sent = 0
-        for summary in claimed:
-            sent += await self._deliver(summary, now)
-        return sent
-
-    async def _deliver(self, summary: Summary, now: datetime) -> int:
+        if not claimed:
+            return 0
         async with self._database.transaction() as session:
-            contact = await session.get(Contact, summary.contact_id)
+            summary = await self._content.numbers(session, now.astimezone(self._tz).date())
+            ids = [row.contact_id for row in claimed]
+            contacts = {
+                c.id: c for c in await session.scalars(select(Contact).where(Contact.id.in_(ids)))
+            }
+        written: dict[tuple[str | None, int], WeeklyContent] = {}
+        sent = 0
+        for row in claimed:
+            contact = contacts.get(row.contact_id or 0)
             channel = self._channels.get(contact.channel) if contact is not None else None
             if contact is None or channel is None:
-                await _settle(session, summary.id, SummaryState.PENDING, "channel not running")
-                return 0
-            content = await self._content(
-                session, contact, now.astimezone(self._tz).date(), channel.max_text_length
-            )
+                await self._settle(row.id, "channel not running")
+                continue
+            key = (contact.language, channel.max_text_length)
+            if key not in written:
+                written[key] = self._content.content(summary, *key)
+            sent += await self._deliver(row, contact, channel, written[key], now)
+        return sent
+
+    async def _deliver(
+        self,
+        summary: Summary,
+        contact: Contact,
+        channel: SummaryChannel,
+        content: WeeklyContent,
+        now: datetime,
+    ) -> int:
         try:
             for piece in content.pieces:
                 await channel.send(contact.chat_id, OutgoingMessage(piece))
@@ -288,6 +312,20 @@ class WeeklySummaries:
             )
         return 1
 
+    async def _settle(self, summary_id: int, why: str) -> None:
+        """Put a claimed summary back, to be tried again later."""
+        async with self._database.transaction(write_lock=True) as session:
+            await session.execute(
+                update(Summary)
+                .where(Summary.id == summary_id)
+                .values(
+                    state=SummaryState.PENDING,
+                    due_at=self._clock.now() + timedelta(seconds=RETRY_SECONDS),
+                    lease_until=None,
+                    last_error=why,
+                )
+            )
+
     async def _failed(
         self, summary: Summary, contact_id: int, error: DeliveryError, now: datetime
     ) -> None:
@@ -311,11 +349,3 @@ class WeeklySummaries:
                     last_error=str(error)[:500],
                 )
             )
-
-
-async def _settle(session: AsyncSession, summary_id: int, state: SummaryState, why: str) -> None:
-    await session.execute(
-        update(Summary)
-        .where(Summary.id == summary_id)
-        .values(state=state, lease_until=None, last_error=why)
-    )

@@ -204,3 +204,20 @@ async def test_a_throttled_summary_is_sent_later_and_a_blocked_reader_is_marked(
     assert blocked is not None and blocked.unreachable_at is not None
     assert states[contacts["zalo"].id] == SummaryState.FAILED
     assert states[contacts["group"].id] == SummaryState.SENT
+
+
+async def test_a_reader_on_a_channel_not_running_waits_for_it(database: Database) -> None:
+    contacts = await readers(database)
+    clock = FakeClock(MONDAY_8)
+    telegram = PictureChannel(clock)
+
+    assert await weekly(database, clock, telegram).run_once() == 1
+    clock.advance(3600)
+    zalo = PictureChannel(clock, "zalo")
+    assert await weekly(database, clock, telegram, zalo).run_once() == 1
+
+    assert len(zalo.texts_to("z-1")) == 1 and len(telegram.texts_to("-100")) == 1
+    async with database.sessions() as session:
+        rows = await session.execute(select(Summary.contact_id, Summary.state))
+        states = {contact_id: state for contact_id, state in rows}
+    assert states[contacts["zalo"].id] == SummaryState.SENT
