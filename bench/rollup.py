@@ -157,6 +157,7 @@ def _report_rows(assignments: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                 "received_at": at,
                 "raw_text": problem or f"đạt {percent}%",
                 "parsed": {"intent": "progress", "percent": percent, "problem": problem},
+                "problem": problem,
                 "effect": {"before": {}, "after": {}},
                 "undone_at": at + timedelta(minutes=5) if undone else None,
             }

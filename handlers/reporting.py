@@ -177,7 +177,7 @@ async def apply_reading(
     (a done assignment reported below 100 % opens again); problem: the problem as
     written; snooze: the contact's next reminder moves to ``reading.snooze_days``
     working days ahead (``scheduling.policy.snoozed_until`` with the plan's policy).
-    ``report`` gets ``assignment_id``, ``parsed`` (the reading) and ``effect``.
+    ``report`` gets ``assignment_id``, ``parsed`` (the reading), ``problem`` and ``effect``.
     Raises ``ValueError`` for an ``other`` reading, which says nothing to apply.
     """
     before = Snapshot.of(assignment)
@@ -200,6 +200,7 @@ async def apply_reading(
     effect = Effect(before, after, cancelled, snoozed, until)
     report.assignment_id = assignment.id
     report.parsed = reading.to_json()
+    report.problem = reading.problem or None
     report.effect = effect.to_json()
     await session.flush()
     return effect

@@ -34,6 +34,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -294,6 +295,20 @@ class Assignment(Base):
         _one_of("state", AssignmentState),
         CheckConstraint("percent IS NULL OR (percent >= 0 AND percent <= 100)", name="percent"),
         Index(None, "state", "due"),
+        # Everything a summary counts, in the order it groups by: SQLite rolls a plan's
+        # assignments up by unit, period and state from this index alone, unsorted.
+        Index(
+            "ix_assignments_rollup",
+            "unit_id",
+            "period_key",
+            "state",
+            "task_id",
+            "period_start",
+            "due",
+            "done_at",
+            "last_report_at",
+            "percent",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -353,6 +368,15 @@ class Report(Base):
     __table_args__ = (
         UniqueConstraint("channel", "chat_id", "message_id"),
         _one_of("channel", Channel),
+        # Few reports raise a problem and stand: a summary finds a period's problems
+        # among them only, and ranks them by unit without reading the reports.
+        Index(
+            "ix_reports_problem_received_at",
+            "received_at",
+            "assignment_id",
+            sqlite_where=text("problem IS NOT NULL AND undone_at IS NULL"),
+            postgresql_where=text("problem IS NOT NULL AND undone_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -372,6 +396,9 @@ class Report(Base):
     effect: Mapped[dict[str, Any] | None] = mapped_column()
     """What applying the report changed (the assignment's values before and after),
     so an undo can put them back; the report itself is never deleted."""
+    problem: Mapped[str | None] = mapped_column(Text)
+    """The problem the report raised, once applied to an assignment (the reading's, as
+    in ``parsed``); NULL when it raised none."""
     undone_at: Mapped[datetime | None] = mapped_column()
     incoming: Mapped[dict[str, Any] | None] = mapped_column()
     """The message as the channel delivered it, to interpret it again after a crash."""
@@ -454,9 +481,7 @@ class Summary(Base):
         ForeignKey("plans.id", ondelete="SET NULL"), index=True
     )
     week: Mapped[str | None] = mapped_column(String(10))
-    state: Mapped[SummaryState] = mapped_column(
-        _enum(SummaryState), default=SummaryState.PENDING
-    )
+    state: Mapped[SummaryState] = mapped_column(_enum(SummaryState), default=SummaryState.PENDING)
     due_at: Mapped[datetime] = mapped_column(default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_until: Mapped[datetime | None] = mapped_column()
@@ -470,9 +495,7 @@ class Invite(Base):
     """A code that binds the person who redeems it to a unit, or to the office."""
 
     __tablename__ = "invites"
-    __table_args__ = (
-        CheckConstraint("(unit_id IS NULL) = is_office", name="unit_or_office"),
-    )
+    __table_args__ = (CheckConstraint("(unit_id IS NULL) = is_office", name="unit_or_office"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)

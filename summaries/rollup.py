@@ -67,6 +67,7 @@ from summaries.model import (
     UnitRollup,
 )
 from summaries.status import (
+    TALLY_COLUMNS,
     StatusCounts,
     Tally,
     _joined,
@@ -119,6 +120,7 @@ async def plan_summary(
     scope = [*_plan_scope(plan_id), begun(today)]
     since_at = _start_of(since, tz)
     units, periods = await _rollups(session, scope, today=today, tz=tz, since_at=since_at)
+    by_name = {unit: (fold(unit.name), unit.name) for unit in units}
     return PlanSummary(
         plan_id=plan_id,
         title=plan.title if plan is not None else "",
@@ -131,15 +133,13 @@ async def plan_summary(
             expected=sum(unit.checkins.expected for unit in units),
             reported=sum(unit.checkins.reported for unit in units),
         ),
-        units=sorted(
-            (unit.rollup() for unit in units),
-            key=lambda u: (-u.counts.overdue, fold(u.unit_name), u.unit_name),
-        ),
+        units=[
+            unit.rollup()
+            for unit in sorted(units, key=lambda unit: (-unit.tally.overdue, *by_name[unit]))
+        ],
         periods=periods,
         problems=await _problems(session, scope, since_at, problem_limit),
-        silent_units=sorted(
-            (unit.name for unit in units if unit.silent), key=lambda name: (fold(name), name)
-        ),
+        silent_units=[unit.name for unit in sorted(units, key=by_name.__getitem__) if unit.silent],
         dormant=await _dormant(session, scope),
         previous=previous,
     )
@@ -233,7 +233,7 @@ def _whole(value: object) -> int:
     return int(value)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Unit:
     """One unit's numbers, as :func:`_rollups` adds them up."""
 
@@ -273,6 +273,7 @@ async def _rollups(
     )
     standing = grouped.c.state == AssignmentState.STANDING
     sums = [*tally_sums(grouped), func.sum(grouped.c.answered).label("answered")]
+    tally_end = 4 + len(TALLY_COLUMNS)
     by_unit = (
         select(grouped.c.unit_id, Unit.name, cast(null(), String), standing, *sums)
         .join(Unit, Unit.id == grouped.c.unit_id)
@@ -288,15 +289,16 @@ async def _rollups(
     periods: list[PeriodRollup] = []
     for row in (await session.execute(union_all(by_unit, by_period))).all():
         unit_id, name, period_key, is_standing = row[:4]
-        tally = Tally.read(row._mapping)
+        tally = Tally.read(row[4:tally_end])
+        answered_count = int(row[tally_end] or 0)
         if unit_id is None:
             periods.append(PeriodRollup(period_key, tally.counts()))
             continue
-        unit = units.setdefault(unit_id, _Unit(unit_id, name))
+        unit = units.get(unit_id) or units.setdefault(unit_id, _Unit(unit_id, name))
         unit.live += tally.live
-        unit.answered += int(row.answered or 0)
+        unit.answered += answered_count
         if is_standing:
-            unit.checkins = CheckinCounts(expected=tally.number, reported=int(row.answered or 0))
+            unit.checkins = CheckinCounts(expected=tally.number, reported=answered_count)
         else:
             unit.tally = tally
     periods.sort(key=lambda rollup: _period_order(rollup.period_key))
@@ -319,20 +321,20 @@ async def _problems(
 ) -> list[UnitProblems]:
     """Problems reported in the period by unit — the unit with the newest first, each
     unit's newest first — at most :data:`PROBLEMS_PER_UNIT` a unit, ``limit`` in all."""
-    problem = Report.parsed["problem"].as_string()
     by_unit = Assignment.unit_id
     newest_first = (Report.received_at.desc(), Report.id.desc())
-    # The report's own conditions first, the cheapest first: most reports fail them.
-    conditions: list[ColumnElement[bool]] = []
+    # The report's own conditions first, matching the index of the standing reports
+    # that raised a problem: few do.
+    conditions: list[ColumnElement[bool]] = [Report.problem.is_not(None)]
     if since_at is not None:
         conditions.append(Report.received_at >= since_at)
-    conditions += [Report.undone_at.is_(None), func.length(problem) > 0, *scope]
+    conditions += [Report.undone_at.is_(None), *scope]
     ranked = (
         select(
             Assignment.unit_id.label("unit_id"),
             Assignment.task_id.label("task_id"),
+            Report.id.label("report_id"),
             Report.assignment_id.label("assignment_id"),
-            problem.label("problem"),
             Report.received_at.label("received_at"),
             # One window for all three, so the rows are sorted once.
             func.row_number().over(partition_by=by_unit, order_by=newest_first).label("rank"),
@@ -355,9 +357,15 @@ async def _problems(
     order = (ranked.c.newest.desc(), ranked.c.unit_id, ranked.c.rank)
     listed = select(ranked).where(ranked.c.rank <= PROBLEMS_PER_UNIT).order_by(*order).limit(limit)
     shown = listed.subquery()
-    # Names and task texts only for the problems listed.
+    # Problems, names and task texts only for the problems listed.
     query = (
-        select(shown, Unit.name.label("unit_name"), Task.content.label("content"))
+        select(
+            shown,
+            Report.problem.label("problem"),
+            Unit.name.label("unit_name"),
+            Task.content.label("content"),
+        )
+        .join(Report, Report.id == shown.c.report_id)
         .join(Unit, Unit.id == shown.c.unit_id)
         .join(Task, Task.id == shown.c.task_id)
         .order_by(shown.c.newest.desc(), shown.c.unit_id, shown.c.rank)

@@ -14,7 +14,7 @@ always in progress. Cancelled assignments are left out of every number.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -131,9 +131,10 @@ class Tally:
         return cls(*(sum(column) for column in columns))
 
     @classmethod
-    def read(cls, row: Mapping[Any, Any]) -> Tally:
-        """The tally in a result row holding the columns of :func:`tally_sums`."""
-        return cls(*(int(row[name] or 0) for name in TALLY_COLUMNS))
+    def read(cls, values: Sequence[Any]) -> Tally:
+        """The tally in the columns of :func:`tally_sums`, in their order (a sum over
+        no rows is NULL: 0)."""
+        return cls(*[int(value or 0) for value in values])
 
     def counts(self) -> StatusCounts:
         """The status counts these sums make."""
@@ -267,10 +268,15 @@ async def unit_status(
 # --------------------------------------------------------------------------- queries
 
 
-def _joined(query: SelectT) -> SelectT:
+def _joined(query: SelectT, *, by_unit: bool = False) -> SelectT:
+    """``query`` over assignments with their task and plan. ``by_unit`` reads the
+    assignments in unit order instead of task by task."""
+    # "+ 0" hides the index from a task to its assignments, so that SQLite reads them
+    # from the roll-up index, already in the order of a grouping by unit.
+    task_id = Assignment.task_id + 0 if by_unit else Assignment.task_id
     return (
         query.select_from(Assignment)
-        .join(Task, Task.id == Assignment.task_id)
+        .join(Task, Task.id == task_id)
         .join(Plan, Plan.id == Task.plan_id)
     )
 
@@ -363,6 +369,8 @@ def tally_groups(
 ) -> AnySelect:
     """The assignments matching ``where`` grouped by ``keys`` and state, with what
     :func:`tally_sums` needs of each group (and the ``extra`` aggregate columns).
+    ``keys``, when there are any, begin with the unit: the assignments are then read
+    in unit order.
 
     Grouping by state first keeps the work done for each assignment small; the
     groups, few beside the assignments, are then summed up by status."""
@@ -381,7 +389,8 @@ def tally_groups(
                 ),
                 func.sum(func.coalesce(Assignment.percent, 0)).label("percent_sum"),
                 *extra,
-            )
+            ),
+            by_unit=bool(keys),
         )
         .where(*where)
         .group_by(*keys, Assignment.state)
@@ -416,7 +425,7 @@ async def _counts(
 ) -> StatusCounts:
     groups = tally_groups(session, (), where, today=today, tz=tz).subquery()
     found = (await session.execute(select(*tally_sums(groups)))).one()
-    return Tally.read(found._mapping).counts()
+    return Tally.read(found).counts()
 
 
 async def _fill_overdue_tasks(

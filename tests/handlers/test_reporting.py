@@ -215,6 +215,19 @@ async def test_a_problem_stays_until_a_report_without_one_says_done(
     assert (assignment.percent, assignment.problem) == (100, None)
 
 
+async def test_the_report_keeps_the_problem_it_raised(session: AsyncSession) -> None:
+    assignment = await live_assignment(session)
+    raised, plain = await new_report(session, None), await new_report(session, None)
+
+    await apply_reading(
+        session, raised, assignment, progress(40, "thiếu kinh phí"), now=NOW, planner=PLANNER
+    )
+    await apply_reading(session, plain, assignment, progress(60), now=NOW, planner=PLANNER)
+
+    assert (raised.problem, plain.problem) == ("thiếu kinh phí", None)
+    assert raised.parsed is not None and raised.parsed["problem"] == "thiếu kinh phí"
+
+
 async def test_progress_below_100_reopens_a_done_assignment(session: AsyncSession) -> None:
     assignment = await live_assignment(session)
     await contact_with_reminders(session, assignment)

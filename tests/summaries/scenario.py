@@ -121,6 +121,7 @@ def report(
         if parsed is not None
         else {"intent": intent, "percent": None, "problem": problem, "snooze_days": None},
         effect={"before": {}, "after": {}},
+        problem=problem if parsed is None else None,
         undone_at=undone_at,
     )
 
