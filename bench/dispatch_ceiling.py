@@ -34,6 +34,7 @@ from bench._support import (
     sent_count,
     utc_now,
 )
+from bot.app import freeze_startup_objects
 from bot.channels.telegram import TelegramChannel
 from scheduling.clock import SystemClock
 from scheduling.dispatcher import Dispatcher
@@ -89,6 +90,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch, fake_process() as api_base:
+        freeze_startup_objects()  # as the running bot does
         result = asyncio.run(
             run(
                 Path(scratch),

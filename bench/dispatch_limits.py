@@ -38,6 +38,7 @@ from bench._support import (
     sent_count,
     utc_now,
 )
+from bot.app import freeze_startup_objects
 from bot.channels.telegram import TelegramChannel
 from scheduling.clock import SystemClock
 from scheduling.dispatcher import Dispatcher
@@ -128,6 +129,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     timeout = 3 * args.reminders / limits.per_second + 30
     with tempfile.TemporaryDirectory() as scratch:
+        freeze_startup_objects()  # as the running bot does
         result = asyncio.run(
             run(
                 Path(scratch),

@@ -37,7 +37,7 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from bench._support import BENCH_TOKEN, Target, bench_database, emit, seed_targets, sqlite_url
-from bot.app import run_bot
+from bot.app import freeze_startup_objects, run_bot
 from bot.config import Settings
 from storage.db import Database
 from storage.models import Report
@@ -209,6 +209,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="nhacviec-ingest-") as folder:
         log = Path(folder) / "deliveries.jsonl"
         with fake_process(log=log) as api_base:
+            freeze_startup_objects()  # as the running bot does
             result = asyncio.run(
                 measure(
                     Path(folder),

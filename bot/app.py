@@ -8,6 +8,7 @@ receiving of updates, in one lifespan.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -45,6 +46,17 @@ T = TypeVar("T")
 BUTTON_CHANNELS = frozenset({"telegram", "console"})
 """Channels whose messages carry buttons; reminders elsewhere (Zalo) end with numbered
 answers."""
+
+
+def freeze_startup_objects() -> None:
+    """Exempt what start-up built (imported modules, the platform libraries' models:
+    some hundreds of thousands of objects) from later garbage collections.
+
+    The long-running process calls it once before serving: those objects live as
+    long as it does, and each full collection would walk them all again, about a
+    tenth of the time of a busy dispatch."""
+    gc.collect()
+    gc.freeze()
 
 
 def conversation_routers() -> tuple[Router, ...]:

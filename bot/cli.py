@@ -22,7 +22,7 @@ from rich.text import Text
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import has_chat_channel, run_bot
+from bot.app import freeze_startup_objects, has_chat_channel, run_bot
 from bot.channels.console import run_console
 from bot.cli_errors import EXIT_FAILED, EXIT_NOT_FOUND, CliError, fail, user_errors
 from bot.cli_export import EXPORT_HELP, export_command
@@ -226,6 +226,7 @@ def run_until_stopped() -> None:
         else:
             await run_console(settings, stop=stop)
 
+    freeze_startup_objects()
     try:
         asyncio.run(main())
     except PermanentFailure as refusal:
