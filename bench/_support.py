@@ -19,10 +19,11 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from bot.config import DEFAULT_LOCALES_DIR
-from bot.i18n import DEFAULT_LANGUAGE, translator
+from bot.config import Settings
+from bot.wiring import reminder_composer
 from plans.model import TimeKind
-from scheduling.compose import PlainComposer
+from scheduling.clock import SystemClock
+from scheduling.compose import Composer
 from scheduling.limits import FloodLimits
 from scheduling.outbox import NewReminder, enqueue
 from storage.db import Database, create_engine, migrate, session_factory
@@ -193,11 +194,10 @@ async def sent_count(database: Database) -> int:
     return count or 0
 
 
-def plain_composer() -> PlainComposer:
-    """The production composer, writing in the repository's catalogs."""
-    return PlainComposer(
-        lambda language: translator(language or DEFAULT_LANGUAGE, DEFAULT_LOCALES_DIR)
-    )
+def production_composer() -> Composer:
+    """The running bot's composer (texts with answer buttons, in Vietnamese by
+    default), with the default settings."""
+    return reminder_composer(Settings(), SystemClock())
 
 
 def utc_now() -> datetime:

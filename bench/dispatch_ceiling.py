@@ -2,11 +2,12 @@
 ``python -m bench.dispatch_ceiling [--reminders N] [--chats N] [--batch-size N] [--concurrency N]``.
 
 A SQLite outbox holds ``--reminders`` due reminders for ``--chats`` chats; the real
-:class:`Dispatcher` (production composer, Telegram channel over HTTP) sends them to
-the fake Bot API, which does not enforce limits, with flood limits set out of
-reach. The fake runs in its own process so that it does not share a CPU with the
-dispatcher. The time runs from the first claim to the last record. The last
-line is one JSON object::
+:class:`Dispatcher` (the running bot's composer, with answer buttons; the Telegram
+channel over HTTP) sends them to the fake Bot API, which does not enforce limits,
+with flood limits set out of reach. The fake runs in its own process so that it
+does not share a CPU with the dispatcher, and the process starts as the running
+bot does (:func:`bot.app.freeze_startup_objects`). The time runs from the first
+claim to the last record. The last line is one JSON object::
 
     {"reminders": ..., "messages_per_second": ..., "seconds": ..., "batch_size": ...,
      "concurrency": ..., "database": "sqlite"}
@@ -29,7 +30,7 @@ from bench._support import (
     emit,
     enqueue_all,
     new_reminders,
-    plain_composer,
+    production_composer,
     seed_targets,
     sent_count,
     utc_now,
@@ -58,7 +59,7 @@ async def run(
             dispatcher = Dispatcher(
                 database,
                 {telegram.name: telegram},
-                plain_composer(),
+                production_composer(),
                 clock=SystemClock(),
                 limits=UNLIMITED,
                 batch_size=batch_size,

@@ -33,7 +33,7 @@ from bench._support import (
     emit,
     enqueue_all,
     new_reminders,
-    plain_composer,
+    production_composer,
     seed_targets,
     sent_count,
     utc_now,
@@ -89,7 +89,7 @@ async def run(
             dispatcher = Dispatcher(
                 database,
                 {telegram.name: telegram},
-                plain_composer(),
+                production_composer(),
                 clock=SystemClock(),
                 limits=limits,
             )

@@ -24,15 +24,18 @@ from bot.channels.telegram import TelegramChannel, WebhookConfig, receiving_upda
 from bot.channels.zalo import PicturePublisher, ZaloChannel
 from bot.config import Settings, parse_listen_address
 from bot.i18n import translator
-from bot.wiring import channel_limits, reminder_planner, working_calendar
+from bot.wiring import (
+    channel_limits,
+    reminder_composer,
+    reminder_planner,
+    working_calendar,
+)
 from handlers import exports, office, registration, reports, secretary
 from handlers.conversation import Conversation
-from handlers.reminder_text import ReminderComposer
 from handlers.router import Router
 from handlers.turn import Deps
 from scheduling.channel import Channel, RetryAfter, TransientFailure
 from scheduling.clock import Clock, SystemClock
-from scheduling.compose import Composer
 from scheduling.dispatcher import Dispatcher
 from scheduling.jobs import JobIntervals, ReminderJobs, build_scheduler, running
 from storage.db import Database, open_database
@@ -42,11 +45,6 @@ from summaries.weekly import SummaryChannel, SummaryWriter, WeeklySummaries
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-BUTTON_CHANNELS = frozenset({"telegram", "console"})
-"""Channels whose messages carry buttons; reminders elsewhere (Zalo) end with numbered
-answers."""
-
 
 def freeze_startup_objects() -> None:
     """Exempt what start-up built (imported modules, the platform libraries' models:
@@ -83,16 +81,6 @@ def build_deps(
         default_language=settings.language,
         bot_username=bot_username,
         max_plan_bytes=settings.max_plan_bytes,
-    )
-
-
-def reminder_composer(settings: Settings, clock: Clock) -> Composer:
-    """The reminders' texts and answer buttons, in each contact's language."""
-    return ReminderComposer(
-        lambda language: translator(language or settings.language, settings.locales_dir),
-        buttons=BUTTON_CHANNELS,
-        clock=clock,
-        tz=settings.tz,
     )
 
 

@@ -16,6 +16,7 @@ from rich.text import Text
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.app import has_chat_channel
 from bot.cli_errors import CliError, user_errors
 from bot.cli_runtime import in_transaction
 from bot.config import get_settings
@@ -285,8 +286,10 @@ def run_command() -> None:
     """Run the planner, dispatcher and reaper on the configured channels."""
     settings = get_settings()
     with user_errors():
-        if settings.telegram_bot_token is None:
-            raise CliError(_("No chat channel is configured: set TELEGRAM_BOT_TOKEN."))
+        if not has_chat_channel(settings):
+            raise CliError(
+                _("No chat channel is configured: set TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN.")
+            )
 
         async def main() -> None:
             stop = asyncio.Event()

@@ -67,7 +67,13 @@ def translator(language: str, locales_dir: Path | None = None) -> gettext.GNUTra
     first if needed, and cached per language and folder.
     """
     folder = locales_dir if locales_dir is not None else get_settings().locales_dir
-    return _load(language, folder.resolve())
+    return _load(language, _resolved(folder))
+
+
+@functools.cache
+def _resolved(folder: Path) -> Path:
+    # Asked for every message written: resolving the path each time costs system calls.
+    return folder.resolve()
 
 
 @functools.cache

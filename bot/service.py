@@ -9,11 +9,9 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
 from bot.config import Settings
-from bot.i18n import translator
-from bot.wiring import channel_limits, reminder_planner
+from bot.wiring import channel_limits, reminder_composer, reminder_planner
 from scheduling.channel import Channel
 from scheduling.clock import Clock, SystemClock
-from scheduling.compose import PlainComposer
 from scheduling.dispatcher import Dispatcher
 from scheduling.jobs import ReminderJobs, build_scheduler, running
 from storage.db import open_database
@@ -47,7 +45,7 @@ async def run_reminders(
     """Plan, dispatch and reap reminders on the configured database until ``stop`` is set."""
     clock = clock or SystemClock()
     async with open_database(settings) as database:
-        composer = PlainComposer(lambda language: translator(language or settings.language))
+        composer = reminder_composer(settings, clock)
         dispatcher = Dispatcher(
             database, channels, composer, clock=clock, channel_limits=channel_limits(settings)
         )

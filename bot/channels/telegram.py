@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager, suppress
@@ -58,17 +59,17 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
+from aiogram.methods.base import TelegramMethod
 from aiogram.types import (
     BufferedInputFile,
     CallbackQuery,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
-    ReplyParameters,
     Update,
 )
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import ClientError, ClientResponseError, web
+from pydantic import BaseModel
 
 from bot.channels.patient import PatientPlatform
 from bot.channels.polling import pause, until_stopped
@@ -146,18 +147,70 @@ def build_keyboard(buttons: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup 
     Raises ``ValueError`` when a button's data is empty or longer than 64 bytes in
     UTF-8, which Telegram would refuse for the whole message.
     """
-    rows = [[_inline_button(button) for button in row] for row in buttons if row]
-    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+    rows = keyboard_rows(buttons)
+    return InlineKeyboardMarkup.model_validate({"inline_keyboard": rows}) if rows else None
 
 
-def _inline_button(button: Button) -> InlineKeyboardButton:
+def keyboard_rows(buttons: Sequence[Sequence[Button]]) -> list[list[dict[str, str]]]:
+    """The rows of an inline keyboard as the Bot API reads them, empty rows left out.
+
+    Raises ``ValueError`` as :func:`build_keyboard` does."""
+    return [[_inline_button(button) for button in row] for row in buttons if row]
+
+
+def _inline_button(button: Button) -> dict[str, str]:
     size = len(button.data.encode("utf-8"))
     if not 1 <= size <= MAX_CALLBACK_DATA_BYTES:
         raise ValueError(
             f"button {button.text!r}: callback data must be 1-{MAX_CALLBACK_DATA_BYTES} bytes,"
             f" got {size}"
         )
-    return InlineKeyboardButton(text=button.text, callback_data=button.data)
+    return {"text": button.text, "callback_data": button.data}
+
+
+class SentChat(BaseModel):
+    """The chat of a sent message: its id is all the bot keeps."""
+
+    id: int
+
+
+class SentMessage(BaseModel):
+    """What the bot keeps of a message it sent: its id and chat."""
+
+    message_id: int
+    chat: SentChat
+
+
+class SendText(TelegramMethod[SentMessage]):
+    """``sendMessage`` with what the bot's own messages use: plain text, an inline
+    keyboard and the message answered, as the JSON fields the Bot API reads; the
+    answer is read as a :class:`SentMessage`.
+
+    aiogram's full ``SendMessage`` builds a model for every button and reads every
+    field of the message sent back, buttons included: most of the work of sending a
+    reminder. This method goes through the same session, middleware and error
+    handling (a Bot API method of one's own, as aiogram provides for)."""
+
+    __returning__ = SentMessage
+    __api_method__ = "sendMessage"
+
+    chat_id: int | str
+    text: str
+    reply_markup: str | None = None
+    reply_parameters: str | None = None
+
+    @classmethod
+    def of(cls, chat_id: str, message: OutgoingMessage) -> SendText:
+        """The request for ``message``; raises ``ValueError`` as :func:`build_keyboard`
+        and for a non-numeric ``reply_to``."""
+        rows = keyboard_rows(message.buttons)
+        markup = json.dumps({"inline_keyboard": rows}, ensure_ascii=False) if rows else None
+        return cls(
+            chat_id=_chat(chat_id),
+            text=message.text,
+            reply_markup=markup,
+            reply_parameters=_reply_parameters(message.reply_to),
+        )
 
 
 def _chat(chat_id: str) -> int | str:
@@ -175,13 +228,13 @@ def _message_id(value: str, what: str) -> int:
         raise ValueError(f"{what} must be a Telegram message id, got {value!r}") from exc
 
 
-def _reply_parameters(reply_to: str | None) -> ReplyParameters | None:
+def _reply_parameters(reply_to: str | None) -> str | None:
+    """The ``reply_parameters`` field answering message ``reply_to``, as JSON."""
     if reply_to is None:
         return None
     # A reminder still makes sense when the message it answers was deleted.
-    return ReplyParameters(
-        message_id=_message_id(reply_to, "reply_to"), allow_sending_without_reply=True
-    )
+    message_id = _message_id(reply_to, "reply_to")
+    return json.dumps({"message_id": message_id, "allow_sending_without_reply": True})
 
 
 def delivery_error(error: BaseException) -> DeliveryError:
@@ -328,16 +381,7 @@ class TelegramChannel:
         (button data over 64 bytes, a non-numeric ``reply_to``) before any request,
         and a :class:`DeliveryError` subclass when sending fails.
         """
-        markup = build_keyboard(message.buttons)
-        reply = _reply_parameters(message.reply_to)
-        sent = await _translated(
-            self._bot.send_message(
-                chat_id=_chat(chat_id),
-                text=message.text,
-                reply_markup=markup,
-                reply_parameters=reply,
-            )
-        )
+        sent = await _translated(self._bot(SendText.of(chat_id, message)))
         return MessageRef(chat_id=str(sent.chat.id), message_id=str(sent.message_id))
 
     async def send_file(self, chat_id: str, file: OutgoingFile) -> MessageRef:

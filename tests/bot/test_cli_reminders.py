@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.bot.conftest import Cli, assert_fits, flat
 from tests.shared import SEEDS
 
@@ -67,3 +69,15 @@ def test_policy_change_is_stored_and_a_bad_one_changes_nothing(cli: Cli) -> None
     assert refused.exit_code == 1 and "Giá trị không hợp lệ" in refused.stderr
     assert not_numbers.exit_code == 1 and "số nguyên" in not_numbers.stderr
     assert cli.dump() == before
+
+
+def test_run_without_a_chat_channel_says_which_settings(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.delenv("ZALO_BOT_TOKEN", raising=False)
+
+    result = cli("reminders", "run")
+
+    assert result.exit_code != 0
+    assert "TELEGRAM_BOT_TOKEN hoặc ZALO_BOT_TOKEN" in result.stderr

@@ -50,6 +50,9 @@ async def test_due_reminders_reach_telegram_and_are_recorded(settings: Settings)
 
     # Two days before was yesterday, outside the grace window; one day before is this morning.
     assert [str(m.chat_id) for m in fake.messages] == ["4242"]
+    # Written as the bot writes reminders: with the answer buttons.
+    markup = fake.messages[0].reply_markup
+    assert markup is not None and markup["inline_keyboard"][0][0]["callback_data"]
     async with open_database(settings) as database, database.sessions() as session:
         rows = (await session.scalars(select(Reminder))).all()
     sent = [r for r in rows if r.state is ReminderState.SENT]

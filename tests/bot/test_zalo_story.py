@@ -14,11 +14,11 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from bot.app import BUTTON_CHANNELS, reminder_composer, run_bot
+from bot.app import run_bot
 from bot.channels.zalo import ZaloChannel
 from bot.config import Settings
 from bot.i18n import translator
-from bot.wiring import channel_limits
+from bot.wiring import BUTTON_CHANNELS, channel_limits, reminder_composer
 from handlers.invites import create_invite
 from handlers.reminder_text import NUMBERED_HINT, ReminderComposer
 from plans.units import unit_key
