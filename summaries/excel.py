@@ -3,8 +3,8 @@
 Each plan sheet lists the tasks (Stt | Nội dung | Đơn vị chủ trì | … | Cập nhật lần
 cuối) under the plan's title, with a bold header row that stays in view, columns
 sized to their content (long text wraps) and the status cell coloured by status.
-The summary sheet gives, per plan and per unit, the four statuses, "not reported
-yet", the share done and the average progress.
+The summary sheet gives, per plan, per period of its recurring work and per unit,
+the four statuses, "not reported yet", the share done and the average progress.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduling.calendar import DEFAULT_TZ
-from summaries.deadlines import Gettext, people_date
+from summaries.deadlines import Gettext, people_date, period_text
 from summaries.model import PlanSummary, TaskRow
 from summaries.status import StatusCounts, TaskStatus
 from summaries.tasks import (
@@ -53,6 +53,7 @@ AS_OF = N_("As of {date}")
 PLAN = N_("Plan")
 UNIT = N_("Unit")
 WHOLE_PLAN = N_("Whole plan")
+PERIOD_ROW = N_("Period: {period}")
 SHARE_DONE = N_("Share done")
 AVERAGE_PROGRESS = N_("Average progress")
 
@@ -208,6 +209,13 @@ def _fill_summary(
         label = textwrap.shorten(_plan_label(summary), PLAN_LABEL_WIDTH, placeholder=" …")
         _summary_row(sheet, number, label, _(WHOLE_PLAN), summary.counts, bold=True)
         number += 1
+        for period in summary.periods:
+            name = period_text(period.period_key, _)
+            if name is not None and period.counts.expected:
+                row_label = _(PERIOD_ROW).format(period=name)
+                _summary_row(sheet, number, label, row_label, period.counts, bold=False)
+                sheet.cell(number, 2).font = Font(italic=True)
+                number += 1
         for unit in summary.units:
             _summary_row(sheet, number, label, unit.unit_name, unit.counts, bold=False)
             number += 1

@@ -3,11 +3,12 @@
 :func:`summary_text` writes a :class:`summaries.model.PlanSummary` for a phone: the
 title and date, the four statuses of Vietnamese task follow-up with their shares
 and the change since the last summary, "not reported yet", % done and average
-progress, the continuous tasks' check-ins, the units with overdue work, the problems
-reported (by unit, newest first), the units that did not answer and the dormant
-tasks, apart. Long lists are cut with "…and N more", so even a plan of thousands
-of units stays a few messages. :func:`split_message` cuts any long text into
-pieces a chat accepts (Telegram 4,096, Zalo 2,000 characters).
+progress, the recurring work by period, the continuous tasks' check-ins, the
+units with overdue work, the problems reported (by unit, newest first), the units
+that did not answer and the dormant tasks, apart. Long lists are cut with "…and N
+more", so even a plan of thousands of units stays a few messages.
+:func:`split_message` cuts any long text into pieces a chat accepts (Telegram
+4,096, Zalo 2,000 characters).
 """
 
 from __future__ import annotations
@@ -23,8 +24,15 @@ from babel.numbers import format_decimal, format_percent
 
 from plans.text import squash
 from scheduling.calendar import DEFAULT_TZ
-from summaries.deadlines import people_date
-from summaries.model import CheckinCounts, DormantTask, PlanSummary, UnitProblems, UnitRollup
+from summaries.deadlines import people_date, period_text
+from summaries.model import (
+    CheckinCounts,
+    DormantTask,
+    PeriodRollup,
+    PlanSummary,
+    UnitProblems,
+    UnitRollup,
+)
 from summaries.status import StatusCounts
 
 TELEGRAM_LIMIT = 4096
@@ -38,6 +46,8 @@ DORMANT_SHOWN = 10
 """Dormant tasks listed."""
 DORMANT_UNITS_SHOWN = 5
 """Units named per dormant task."""
+PERIODS_SHOWN = 8
+"""Latest periods of recurring work listed."""
 TITLE_WIDTH = 200
 CONTENT_WIDTH = 60
 PROBLEM_WIDTH = 200
@@ -68,6 +78,9 @@ CHECKINS_EVER = _("Ongoing tasks: {reported}/{expected} have reported ({percent}
 OVERDUE_UNITS = _("Units with overdue work:")
 PROBLEMS_SINCE = _("Problems reported in the period:")
 PROBLEMS_EVER = _("Problems reported:")
+PERIODS = _("By period:")
+PERIOD_LINE = _("{period}: done {done}/{expected} ({percent}) · overdue {overdue}")
+EARLIER_PERIODS = _("Earlier periods: {count}")
 
 STATUS_LINES = (
     ("✅", DONE_ON_TIME, "done_on_time"),
@@ -120,6 +133,7 @@ def summary_text(
     sections = [
         _header(w, summary),
         _numbers(w, summary),
+        _periods(w, summary.periods),
         _checkins(w, summary.checkins, summary),
         _overdue_units(w, summary.units),
         _problems(w, summary.problems, summary),
@@ -189,6 +203,31 @@ def _points(now: float | None, before: float | None) -> str:
         return ""
     points = round(now) - round(before)
     return f" ({points:+d})" if points else ""
+
+
+def _periods(w: _Writer, periods: Sequence[PeriodRollup]) -> str:
+    """The recurring work's periods begun so far, the latest :data:`PERIODS_SHOWN`."""
+    named = [
+        (label, rollup.counts)
+        for rollup in periods
+        if (label := period_text(rollup.period_key, w._)) is not None and rollup.counts.expected
+    ]
+    if not named:
+        return ""
+    lines = [f"🗓 {w._(PERIODS)}"]
+    earlier = len(named) - PERIODS_SHOWN
+    if earlier > 0:
+        lines.append(w._(EARLIER_PERIODS).format(count=w.number(earlier)))
+    for label, counts in named[-PERIODS_SHOWN:]:
+        line = w._(PERIOD_LINE).format(
+            period=label,
+            done=w.number(counts.done),
+            expected=w.number(counts.expected),
+            percent=w.percent(counts.percent_done),
+            overdue=w.number(counts.overdue),
+        )
+        lines.append(f"• {line}")
+    return "\n".join(lines)
 
 
 def _checkins(w: _Writer, checkins: CheckinCounts, summary: PlanSummary) -> str:

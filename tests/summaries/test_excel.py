@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from summaries.excel import sheet_names, workbook_bytes
+from summaries.model import PeriodRollup
 from summaries.status import StatusCounts
 from tests.summaries.exports import EN, ROWS, VI, summary
 
@@ -147,6 +148,23 @@ def test_summary_sheet_numbers_by_plan_and_unit(book: Workbook) -> None:
     ]
     assert sheet["H4"].number_format == "0.0%"
     assert _fill(sheet, "F5") == "FFC7CE"
+
+
+def test_summary_sheet_rows_by_period_of_recurring_work() -> None:
+    periods = [
+        PeriodRollup("2026-Q1", StatusCounts(done_on_time=3, overdue=1, not_reported=1)),
+        PeriodRollup("2026-Q2", StatusCounts(in_progress=2, average_percent=50.0)),
+        PeriodRollup("once", StatusCounts(done_on_time=5)),
+    ]
+    book = _open(workbook_bytes([(summary(periods=periods), ROWS)], VI))
+    sheet = _sheet(book, 0)
+
+    label = "7. Thực hiện Nghị quyết về công tác tuyên giáo, dân vận"
+    assert _row(sheet, 4)[1] == "Toàn kế hoạch"
+    assert _row(sheet, 5) == [label, "Kỳ: Quý I/2026", 3, 0, 0, 1, 1, 0.75, None]
+    assert _row(sheet, 6) == [label, "Kỳ: Quý II/2026", 0, 0, 2, 0, 0, 0.0, 0.5]
+    assert sheet["B5"].font.i and not sheet["B5"].font.b
+    assert _row(sheet, 7)[1] == "Chi bộ thôn Nà Hẩu"
 
 
 def test_english_headers() -> None:

@@ -14,6 +14,7 @@ from bot.i18n import translator
 from summaries.model import (
     CheckinCounts,
     DormantTask,
+    PeriodRollup,
     PlanSummary,
     ProblemReport,
     UnitProblems,
@@ -22,6 +23,7 @@ from summaries.model import (
 from summaries.status import StatusCounts
 from summaries.text import (
     DORMANT_SHOWN,
+    PERIODS_SHOWN,
     SILENT_SHOWN,
     TELEGRAM_LIMIT,
     TOP_UNITS,
@@ -176,6 +178,51 @@ def test_english_summary() -> None:
         assert line in lines
     for vietnamese in ("Hoàn thành", "phần việc", "Tổng hợp", "Chưa báo cáo", "Tiến độ"):
         assert vietnamese not in text
+
+
+def test_recurring_work_by_period_after_the_numbers() -> None:
+    periods = [
+        PeriodRollup("2026-Q1", StatusCounts(done_on_time=3, overdue=1)),
+        PeriodRollup("2026-Q2", StatusCounts(done_late=1, in_progress=3)),
+        PeriodRollup("2026-06", StatusCounts(dormant=2)),
+        PeriodRollup("once", StatusCounts(done_on_time=5)),
+        PeriodRollup("trigger", StatusCounts(dormant=2)),
+    ]
+
+    vi = summary_text(summary(periods=periods), catalog("vi"), "vi").split("\n\n")
+    en = summary_text(summary(periods=periods), catalog("en"), "en").split("\n\n")
+
+    assert vi[3] == "\n".join(
+        [
+            "🗓 Theo kỳ:",
+            "• Quý I/2026: hoàn thành 3/4 (75%) · quá hạn 1",
+            "• Quý II/2026: hoàn thành 1/4 (25%) · quá hạn 0",
+        ]
+    )
+    assert en[3].splitlines()[1] == "• Quarter I/2026: done 3/4 (75%) · overdue 1"
+
+
+def test_only_the_latest_periods_are_listed() -> None:
+    months = [
+        PeriodRollup(f"2026-{month:02d}", StatusCounts(done_on_time=month, in_progress=1))
+        for month in range(1, 13)
+    ]
+
+    section = summary_text(summary(periods=months), catalog("vi"), "vi").split("\n\n")[3]
+
+    lines = section.splitlines()
+    assert lines[1] == f"Các kỳ trước đó: {12 - PERIODS_SHOWN}"
+    assert len(lines) == 2 + PERIODS_SHOWN
+    assert lines[2].startswith("• Tháng 5/2026: hoàn thành 5/6")
+    assert lines[-1].startswith("• Tháng 12/2026: hoàn thành 12/13")
+
+
+def test_no_period_section_without_recurring_work() -> None:
+    text = summary_text(
+        summary(periods=[PeriodRollup("once", StatusCounts(done_on_time=5))]), catalog("vi"), "vi"
+    )
+
+    assert "Theo kỳ" not in text
 
 
 def test_english_singular_and_large_numbers() -> None:
