@@ -29,21 +29,19 @@ from __future__ import annotations
 
 import asyncio
 import io
-import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Any, Self, TypeVar
 from urllib.parse import urlsplit
 
 from aiogram import Bot
 from aiogram import Dispatcher as UpdateDispatcher
 from aiogram import Router as UpdateRouter
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatType, ContentType
 from aiogram.exceptions import (
@@ -73,6 +71,7 @@ from pydantic import BaseModel
 
 from bot.channels.patient import PatientPlatform
 from bot.channels.polling import pause, until_stopped
+from bot.channels.telegram_session import JsonBodySession
 from handlers.conversation import Conversation
 from handlers.messages import Incoming, IncomingFile, OutgoingFile
 from scheduling.channel import (
@@ -183,8 +182,8 @@ class SentMessage(BaseModel):
 
 class SendText(TelegramMethod[SentMessage]):
     """``sendMessage`` with what the bot's own messages use: plain text, an inline
-    keyboard and the message answered, as the JSON fields the Bot API reads; the
-    answer is read as a :class:`SentMessage`.
+    keyboard and the message answered, as the Bot API reads them; the answer is read
+    as a :class:`SentMessage`.
 
     aiogram's full ``SendMessage`` builds a model for every button and reads every
     field of the message sent back, buttons included: most of the work of sending a
@@ -196,15 +195,15 @@ class SendText(TelegramMethod[SentMessage]):
 
     chat_id: int | str
     text: str
-    reply_markup: str | None = None
-    reply_parameters: str | None = None
+    reply_markup: dict[str, Any] | None = None
+    reply_parameters: dict[str, Any] | None = None
 
     @classmethod
     def of(cls, chat_id: str, message: OutgoingMessage) -> SendText:
         """The request for ``message``; raises ``ValueError`` as :func:`build_keyboard`
         and for a non-numeric ``reply_to``."""
         rows = keyboard_rows(message.buttons)
-        markup = json.dumps({"inline_keyboard": rows}, ensure_ascii=False) if rows else None
+        markup = {"inline_keyboard": rows} if rows else None
         return cls(
             chat_id=_chat(chat_id),
             text=message.text,
@@ -228,13 +227,15 @@ def _message_id(value: str, what: str) -> int:
         raise ValueError(f"{what} must be a Telegram message id, got {value!r}") from exc
 
 
-def _reply_parameters(reply_to: str | None) -> str | None:
-    """The ``reply_parameters`` field answering message ``reply_to``, as JSON."""
+def _reply_parameters(reply_to: str | None) -> dict[str, Any] | None:
+    """The ``reply_parameters`` field answering message ``reply_to``."""
     if reply_to is None:
         return None
     # A reminder still makes sense when the message it answers was deleted.
-    message_id = _message_id(reply_to, "reply_to")
-    return json.dumps({"message_id": message_id, "allow_sending_without_reply": True})
+    return {
+        "message_id": _message_id(reply_to, "reply_to"),
+        "allow_sending_without_reply": True,
+    }
 
 
 def delivery_error(error: BaseException) -> DeliveryError:
@@ -348,9 +349,9 @@ class TelegramChannel:
 
     def __init__(self, token: str, *, api_base: str | None = None, timeout: float = 30.0) -> None:
         if api_base is None:
-            session = AiohttpSession(timeout=timeout)
+            session = JsonBodySession(timeout=timeout)
         else:
-            session = AiohttpSession(api=TelegramAPIServer.from_base(api_base), timeout=timeout)
+            session = JsonBodySession(api=TelegramAPIServer.from_base(api_base), timeout=timeout)
         self._bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=None))
         self._timeout = timeout
 

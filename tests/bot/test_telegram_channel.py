@@ -9,6 +9,7 @@ import aiohttp
 import pytest
 
 from bot.channels.telegram import TelegramChannel, build_keyboard
+from handlers.messages import OutgoingFile
 from scheduling.channel import (
     Button,
     Channel,
@@ -73,6 +74,22 @@ async def test_text_and_buttons_arrive_as_sent(
             ],
             [{"text": "Vướng mắc", "callback_data": "stuck:41"}],
         ]
+    }
+
+
+async def test_texts_go_as_json_bodies_and_files_as_forms(
+    fake: FakeTelegram, channel: TelegramChannel
+) -> None:
+    await channel.send("42", OutgoingMessage("Đạt 80% — vướng kinh phí", ((Button("Xong", "d"),),)))
+    await channel.send_file("42", OutgoingFile("bao-cao.xlsx", b"PK\x03\x04", "Báo cáo"))
+
+    assert fake.bodies == [
+        ("sendmessage", "application/json"),
+        ("senddocument", "multipart/form-data"),
+    ]
+    assert fake.messages[0].text == "Đạt 80% — vướng kinh phí"
+    assert fake.messages[0].reply_markup == {
+        "inline_keyboard": [[{"text": "Xong", "callback_data": "d"}]]
     }
 
 

@@ -251,6 +251,8 @@ class FakeTelegram:
         self.messages: list[Delivered] = []
         self.count_429 = 0
         self.requests = 0
+        self.bodies: list[tuple[str, str]] = []
+        """(method, content type) of every call, in order."""
         self.base_url = ""
         self._next_id: dict[int, int] = {}
         self._log_path = log
@@ -436,6 +438,7 @@ class FakeTelegram:
             await asyncio.sleep(self.latency)
         token = request.match_info["token"]
         method = request.match_info["method"].lower()
+        self.bodies.append((method, request.content_type))
         try:
             if self.token is not None and token != self.token:
                 raise ApiError(401, "Unauthorized")
