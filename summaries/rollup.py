@@ -34,7 +34,6 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     String,
-    case,
     cast,
     func,
     literal,
@@ -266,7 +265,7 @@ async def _rollups(
     """The roll-ups by unit and by period, from one pass over the assignments: they
     are tallied by unit, period and state; those groups, few beside the assignments,
     are then summed up by unit (named; continuous work apart) and by period."""
-    answered = func.sum(case((_reported_since(since_at), 1), else_=0)).label("answered")
+    answered = func.count().filter(_reported_since(since_at)).label("answered")
     keys = (Assignment.unit_id.label("unit_id"), Assignment.period_key.label("period_key"))
     grouped = tally_groups(session, keys, scope, today=today, tz=tz, extra=[answered]).cte(
         "grouped"

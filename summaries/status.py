@@ -382,12 +382,11 @@ def tally_groups(
                 *keys,
                 Assignment.state.label("state"),
                 func.count().label("number"),
-                func.sum(case((on_time, 1), else_=0)).label("on_time"),
-                func.sum(case((and_(*_past_due(today)), 1), else_=0)).label("past_due"),
-                func.sum(case((Assignment.last_report_at.is_(None), 1), else_=0)).label(
-                    "not_reported"
-                ),
-                func.sum(func.coalesce(Assignment.percent, 0)).label("percent_sum"),
+                # count(*) FILTER (WHERE ...): cheaper per row than summing a CASE.
+                func.count().filter(on_time).label("on_time"),
+                func.count().filter(and_(*_past_due(today))).label("past_due"),
+                func.count().filter(Assignment.last_report_at.is_(None)).label("not_reported"),
+                func.sum(Assignment.percent).label("percent_sum"),
                 *extra,
             ),
             by_unit=bool(keys),
