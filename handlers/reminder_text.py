@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.router import button_data
 from plans.model import TimeKind
+from plans.text import clip
 from scheduling.calendar import DEFAULT_TZ
 from scheduling.channel import Button, OutgoingMessage
 from scheduling.clock import Clock
@@ -169,8 +170,8 @@ def describe(
     """The lines that say which task this is: task, plan, deadline, last report, code."""
     assignment, task = view.assignment, view.task
     lines = [
-        gettext_(TASK_LINE).format(content=shorten(task.content, MAX_CONTENT)),
-        gettext_(PLAN_LINE).format(title=shorten(view.plan.title, MAX_TITLE)),
+        gettext_(TASK_LINE).format(content=clip(task.content, MAX_CONTENT)),
+        gettext_(PLAN_LINE).format(title=clip(view.plan.title, MAX_TITLE)),
     ]
     deadline = deadline_text(task, assignment, language)
     if deadline is not None:
@@ -282,7 +283,3 @@ class ReminderComposer:
         return moment.astimezone(self._tz).date()
 
 
-def shorten(text: str, limit: int) -> str:
-    """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -36,7 +36,6 @@ from handlers.reminder_text import (
     describe,
     people_date,
     progress_summary,
-    shorten,
     snooze_buttons,
 )
 from handlers.replies import Intent, ReplyReading, read_reply
@@ -50,7 +49,7 @@ from handlers.reporting import (
 )
 from handlers.router import SECRETARIES, Router, button_data, button_parts
 from handlers.turn import Turn
-from plans.text import fold
+from plans.text import clip, fold
 from scheduling.channel import Button
 from storage.models import (
     Assignment,
@@ -449,7 +448,7 @@ async def _report(turn: Turn, assignment: Assignment, reading: ReplyReading) -> 
         turn.session, turn.report, assignment, reading, now=turn.now, planner=turn.deps.planner
     )
     task = await turn.session.get(Task, assignment.task_id)
-    content = shorten(task.content, LABEL_LENGTH * 2) if task is not None else ""
+    content = clip(task.content, LABEL_LENGTH * 2) if task is not None else ""
     if reading.intent is Intent.SNOOZE and effect.snoozed is None:
         turn.say(turn._(NOTHING_TO_SNOOZE).format(id=assignment.id))
         return
@@ -554,9 +553,9 @@ def _refuse_forged(turn: Turn) -> None:
 
 
 def _task_button(assignment: Assignment, task: Task, action: str) -> Button:
-    label = f"#{assignment.id} {shorten(task.content, LABEL_LENGTH)}"
+    label = f"#{assignment.id} {clip(task.content, LABEL_LENGTH)}"
     return Button(label, button_data(REMINDER_PREFIX, assignment.id, action))
 
 
 def _task_line(assignment: Assignment, task: Task) -> str:
-    return f"#{assignment.id} — {shorten(task.content, LABEL_LENGTH * 2)}"
+    return f"#{assignment.id} — {clip(task.content, LABEL_LENGTH * 2)}"

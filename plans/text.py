@@ -50,6 +50,12 @@ def squash(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def clip(text: str, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
 _HEADING_MAX = 200
 
 

@@ -16,6 +16,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from plans.text import clip
 from scheduling.channel import OutgoingMessage
 from storage.models import Assignment, Contact, Plan, Reminder, ReminderStep, Task, Unit
 
@@ -106,8 +107,8 @@ class PlainComposer:
         gettext_ = self._translate(language).gettext
         lines = [
             gettext_(HEADERS[step]).format(unit=unit.name),
-            gettext_(TASK_LINE).format(content=_shorten(task.content, MAX_CONTENT)),
-            gettext_(PLAN_LINE).format(title=_shorten(plan.title, MAX_TITLE)),
+            gettext_(TASK_LINE).format(content=clip(task.content, MAX_CONTENT)),
+            gettext_(PLAN_LINE).format(title=clip(plan.title, MAX_TITLE)),
         ]
         if assignment.due is not None:
             lines.append(gettext_(DUE_LINE).format(date=format_date(assignment.due)))
@@ -119,8 +120,3 @@ class PlainComposer:
 def format_date(day: date) -> str:
     """A date as Vietnamese readers write it: ``31/12/2025``."""
     return day.strftime("%d/%m/%Y")
-
-
-def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -27,7 +27,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduling.calendar import DEFAULT_TZ
-from summaries.deadlines import Gettext, people_date, period_text
+from summaries.deadlines import Gettext, people_date
 from summaries.model import PlanSummary, TaskRow
 from summaries.status import StatusCounts, TaskStatus
 from summaries.tasks import (
@@ -209,13 +209,11 @@ def _fill_summary(
         label = textwrap.shorten(_plan_label(summary), PLAN_LABEL_WIDTH, placeholder=" …")
         _summary_row(sheet, number, label, _(WHOLE_PLAN), summary.counts, bold=True)
         number += 1
-        for period in summary.periods:
-            name = period_text(period.period_key, _)
-            if name is not None and period.counts.expected:
-                row_label = _(PERIOD_ROW).format(period=name)
-                _summary_row(sheet, number, label, row_label, period.counts, bold=False)
-                sheet.cell(number, 2).font = Font(italic=True)
-                number += 1
+        for name, counts in summary.named_periods(_):
+            row_label = _(PERIOD_ROW).format(period=name)
+            _summary_row(sheet, number, label, row_label, counts, bold=False)
+            sheet.cell(number, 2).font = Font(italic=True)
+            number += 1
         for unit in summary.units:
             _summary_row(sheet, number, label, unit.unit_name, unit.counts, bold=False)
             number += 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from summaries.deadlines import Gettext, period_text
 from summaries.status import StatusCounts, TaskStatus
 
 
@@ -98,6 +99,15 @@ class PlanSummary:
     dormant: list[DormantTask]
     previous: StatusCounts | None = None
     """The numbers of the last summary of the same scope, for the change since then."""
+
+    def named_periods(self, gettext_: Gettext) -> list[tuple[str, StatusCounts]]:
+        """The recurring work's periods with work due, named as people name them
+        ("Quý I/2026"), in order; one-off, open-ended and dormant work left out."""
+        return [
+            (name, period.counts)
+            for period in self.periods
+            if period.counts.expected and (name := period_text(period.period_key, gettext_))
+        ]
 
 
 @dataclass(frozen=True)

@@ -293,7 +293,9 @@ async def _rollups(
         if unit_id is None:
             periods.append(PeriodRollup(period_key, tally.counts()))
             continue
-        unit = units.get(unit_id) or units.setdefault(unit_id, _Unit(unit_id, name))
+        unit = units.get(unit_id)
+        if unit is None:
+            unit = units[unit_id] = _Unit(unit_id, name)
         unit.live += tally.live
         unit.answered += answered_count
         if is_standing:

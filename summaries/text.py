@@ -24,11 +24,10 @@ from babel.numbers import format_decimal, format_percent
 
 from plans.text import squash
 from scheduling.calendar import DEFAULT_TZ
-from summaries.deadlines import people_date, period_text
+from summaries.deadlines import people_date
 from summaries.model import (
     CheckinCounts,
     DormantTask,
-    PeriodRollup,
     PlanSummary,
     UnitProblems,
     UnitRollup,
@@ -133,7 +132,7 @@ def summary_text(
     sections = [
         _header(w, summary),
         _numbers(w, summary),
-        _periods(w, summary.periods),
+        _periods(w, summary),
         _checkins(w, summary.checkins, summary),
         _overdue_units(w, summary.units),
         _problems(w, summary.problems, summary),
@@ -205,13 +204,9 @@ def _points(now: float | None, before: float | None) -> str:
     return f" ({points:+d})" if points else ""
 
 
-def _periods(w: _Writer, periods: Sequence[PeriodRollup]) -> str:
+def _periods(w: _Writer, summary: PlanSummary) -> str:
     """The recurring work's periods begun so far, the latest :data:`PERIODS_SHOWN`."""
-    named = [
-        (label, rollup.counts)
-        for rollup in periods
-        if (label := period_text(rollup.period_key, w._)) is not None and rollup.counts.expected
-    ]
+    named = summary.named_periods(w._)
     if not named:
         return ""
     lines = [f"🗓 {w._(PERIODS)}"]

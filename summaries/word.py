@@ -36,6 +36,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from plans.text import clip
 from scheduling.calendar import DEFAULT_TZ
 from summaries.deadlines import people_date
 from summaries.model import PlanSummary, TaskRow, UnitRollup
@@ -261,7 +262,7 @@ class _Writer:
                 for problem in unit.problems:
                     when = local_time(problem.reported_at, self._tz).date()
                     line = PROBLEM_LINE.format(
-                        task=_shorten(problem.task_content),
+                        task=clip(problem.task_content, CONTENT_WIDTH),
                         problem=" ".join(problem.problem.split()),
                         date=people_date(when, self._language),
                     )
@@ -300,7 +301,7 @@ class _Writer:
             for first, deadlines in tasks[:MAX_LISTED]:
                 self._bullet(
                     _(TASK_LINE).format(
-                        task=_shorten(first.content),
+                        task=clip(first.content, CONTENT_WIDTH),
                         units=NAME_SEPARATOR.join(first.lead) or BLANK,
                         deadline=_deadlines(deadlines),
                     )
@@ -570,11 +571,6 @@ def _council(issuer: str | None) -> str:
     if council is not None:
         body = council[0]
     return body.upper() or BLANK
-
-
-def _shorten(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= CONTENT_WIDTH else flat[: CONTENT_WIDTH - 1].rstrip() + "…"
 
 
 # --------------------------------------------------------------------------- XML details
