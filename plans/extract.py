@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from plans.layout import lay_out
-from plans.metadata import read_header
+from plans.metadata import read_header, term_period
 from plans.model import (
     Document,
     ExtractedPlan,
@@ -55,7 +55,7 @@ def extract_plan(document: Document) -> ExtractedPlan:
     """Extract the plan header and every task of ``document``."""
     laid = lay_out(document)
     paragraphs = [b.text for b in laid.blocks if isinstance(b, Paragraph)]
-    header = read_header(paragraphs)
+    header = read_header(paragraphs, document.blocks)
     walker = _Walker()
     tasks: list[ExtractedTask] = []
     pending: list[str] = []
@@ -71,7 +71,7 @@ def extract_plan(document: Document) -> ExtractedPlan:
         tasks.extend(found)
         walker.after_table(block)
     tasks.extend(walker.walk(pending))
-    period = header.period or _period_of(tasks)
+    period = header.period or _period_of(tasks) or term_period(paragraphs)
     return ExtractedPlan(header.title, header.number, header.issuer, period, tasks)
 
 

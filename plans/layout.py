@@ -9,6 +9,7 @@ shape whether the plan came as ``.txt`` or ``.docx``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ _MARKER = re.compile(
 _SENTENCE_END = (".", ";", ":", "!", "?", "…", "/.")
 _INLINE_DASH = re.compile(r"(?<=[.;:…])\s+-\s*(?=[A-ZĐÀ-Ỹ0-9“\"])")
 _WRAP_MIN = 60
+_WRAP_SHARE = 0.8
+_ROW_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,2})*|[IVXL]{1,5}|[A-ZĐ])\s*[.)]?(?:\s|$)")
 
 
 def is_header_cell(text: str) -> bool:
@@ -84,22 +87,51 @@ class _Line:
 
 def lay_out(document: Document) -> Document:
     """Return the document with tab layouts as tables and wrapped lines joined."""
+    wrap = _wrap_width(document) if document.hard_wrapped else None
     blocks: list[Block] = []
     pending: list[_Line] = []
     for block in document.blocks:
         if isinstance(block, Table):
-            blocks.extend(_paragraphs(pending, document.hard_wrapped))
+            blocks.extend(_paragraphs(pending, wrap))
             pending = []
             blocks.append(block)
         else:
             pending.extend(_Line(t) for t in block.text.split("\n"))
             if not document.hard_wrapped:
                 pending.append(_Line(""))
-    blocks.extend(_paragraphs(pending, document.hard_wrapped))
+    blocks.extend(_paragraphs(pending, wrap))
     return Document(tuple(blocks), document.source_name)
 
 
-def _paragraphs(lines: list[_Line], hard_wrapped: bool) -> list[Block]:
+def _wrap_width(document: Document) -> int | None:
+    """The width a text file's lines were cut at, or None when no line was cut.
+
+    Only a line whose next line carries on in lower case is known to be cut; a
+    document without two such lines has one paragraph per line, whatever their
+    lengths, so a long heading is not run into the sentence under it.
+    """
+    lines = [
+        line.strip()
+        for block in document.blocks
+        if isinstance(block, Paragraph)
+        for line in block.text.split("\n")
+    ]
+    widths = sorted(
+        len(line)
+        for line, following in itertools.pairwise(lines)
+        if line
+        and not line.endswith(_SENTENCE_END)
+        and _first_letter(following).islower()
+        and not _MARKER.match(following)
+    )
+    return widths[len(widths) // 2] if len(widths) >= 2 else None
+
+
+def _first_letter(text: str) -> str:
+    return next((c for c in text if c.isalpha()), "")
+
+
+def _paragraphs(lines: list[_Line], wrap: int | None) -> list[Block]:
     out: list[Block] = []
     run: list[_Line] = []
     i = 0
@@ -109,11 +141,11 @@ def _paragraphs(lines: list[_Line], hard_wrapped: bool) -> list[Block]:
             run.append(lines[i])
             i += 1
             continue
-        out.extend(_join(run, hard_wrapped))
+        out.extend(_join(run, wrap))
         run = []
         out.append(table)
         i = end
-    out.extend(_join(run, hard_wrapped))
+    out.extend(_join(run, wrap))
     return out
 
 
@@ -162,7 +194,9 @@ def _row_table(lines: list[_Line], i: int) -> tuple[Table, int]:
         line = lines[j]
         if line.inner_tabs:
             cells = _cells(line.text)
-            if not is_header_row(cells):
+            if _resumes_row(rows[-1], cells, len(header)):
+                rows[-1] = _resumed_row(rows[-1], cells)
+            elif not is_header_row(cells):
                 rows.append(tuple(cells))
             j += 1
         elif line.blank and _next_is_row(lines, j):
@@ -179,6 +213,28 @@ def _next_is_row(lines: list[_Line], j: int, blank_ok: bool = True) -> bool:
     while j < len(lines) and lines[j].blank and blank_ok:
         j += 1
     return j < len(lines) and lines[j].inner_tabs
+
+
+def _resumes_row(row: Sequence[str], cells: Sequence[str], width: int) -> bool:
+    """Whether ``cells`` carry on ``row`` after a cell broken over lines.
+
+    Word writes a cell's paragraphs on lines of their own, so a row whose content
+    cell holds two dash items arrives as a short line and a line that starts
+    inside that cell; a new row would start with its number or an empty cell.
+    """
+    first = cells[0]
+    return (
+        len(row) < width
+        and len(row) + len(cells) - 1 <= width
+        and first != ""
+        and _ROW_NUMBER.match(first) is None
+        and not is_header_row(row)
+    )
+
+
+def _resumed_row(row: Sequence[str], cells: Sequence[str]) -> tuple[str, ...]:
+    joined = f"{row[-1]}\n{cells[0]}" if row[-1] else cells[0]
+    return (*row[:-1], joined, *cells[1:])
 
 
 def _continue_row(row: tuple[str, ...], text: str) -> tuple[str, ...]:
@@ -209,37 +265,37 @@ def _cell_table(lines: list[_Line], i: int, count: int) -> tuple[Table, int]:
     return Table(tuple(rows)), j
 
 
-def _join(lines: list[_Line], hard_wrapped: bool) -> list[Block]:
+def _join(lines: list[_Line], wrap: int | None) -> list[Block]:
     """Join hard-wrapped lines into paragraphs; split inline dash items."""
     paragraphs: list[str] = []
     after_blank = True
+    cut = False
     for line in lines:
         if line.blank:
             after_blank = True
             continue
         text = " ".join(line.text.replace("\t", " ").split())
-        if paragraphs and _continues(paragraphs[-1], line, text, after_blank, hard_wrapped):
+        if paragraphs and _continues(paragraphs[-1], line, text, after_blank, cut):
             paragraphs[-1] = f"{paragraphs[-1]} {text}"
         else:
             paragraphs.append(text)
         after_blank = False
+        cut = wrap is not None and len(text) >= min(_WRAP_MIN, wrap * _WRAP_SHARE)
     return [Paragraph(p) for p in _split_inline_items(paragraphs)]
 
 
-def _continues(
-    previous: str, line: _Line, text: str, after_blank: bool, hard_wrapped: bool
-) -> bool:
+def _continues(previous: str, line: _Line, text: str, after_blank: bool, cut: bool) -> bool:
+    """Whether ``text`` carries on the paragraph ``previous``; ``cut`` tells that the
+    line before it reached the width the document was wrapped at."""
     if _MARKER.match(text) or is_caps(text):
         return False
-    first = next((c for c in text if c.isalpha()), "")
-    if first.islower():
+    if _first_letter(text).islower():
         return not previous.endswith(_SENTENCE_END) or not after_blank
     indented = line.text[:1] in (" ", "\t")
     return (
-        hard_wrapped
+        cut
         and not after_blank
         and not indented
-        and len(previous) >= _WRAP_MIN
         and not previous.endswith(_SENTENCE_END)
         and not is_caps(previous)
     )

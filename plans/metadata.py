@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from plans.model import Block, Table
 from plans.text import fold, squash
 
 _DOC_TYPES = ("ke hoach", "chuong trinh hanh dong", "chuong trinh", "de an", "phuong an")
@@ -16,6 +17,34 @@ _ISSUER = re.compile(
     r"[^,.;]{0,60}?)\s+(?:xây dựng|ban hành|triển khai)",
 )
 _STOP_TITLE = ("can cu", "thuc hien nghi quyet so", "-----", "—")
+_BODIES = (
+    "ban chap hanh",
+    "ban thuong vu",
+    "thuong truc",
+    "dang uy",
+    "dang bo",
+    "huyen uy",
+    "tinh uy",
+    "thanh uy",
+    "quan uy",
+    "thi uy",
+    "chi bo",
+)
+_PARTY = "dang cong san viet nam"
+# Words naming a place; the words after them are the place's proper name.
+_PLACES = frozenset(["xa", "phuong", "thi tran", "huyen", "quan", "thi xa", "thanh pho", "tinh"])
+_BODY_CASE = (
+    ("ban chap hanh", "Ban Chấp hành"),
+    ("ban thuong vu", "Ban Thường vụ"),
+    ("thuong truc", "Thường trực"),
+)
+_PLACEHOLDER = re.compile(r"\s*(?:…|\.{2,})[….\s]*$")
+_TERM_YEARS = 5
+_DATE_YEAR = re.compile(
+    r"ngày\s+\d{1,2}(?:\s*[/.-]\s*\d{1,2}\s*[/.-]\s*|\s+tháng\s+\d{1,2}\s+năm\s+)"
+    r"((?:19|20)\d{2})(?!\d)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -28,20 +57,95 @@ class PlanHeader:
     period: tuple[int, int] | None
 
 
-def read_header(paragraphs: Sequence[str]) -> PlanHeader:
-    """Read the header of a plan from its first paragraphs."""
+def read_header(paragraphs: Sequence[str], blocks: Sequence[Block] = ()) -> PlanHeader:
+    """Read the header of a plan from its first paragraphs.
+
+    ``blocks`` are the document's blocks as read, before lines were joined: the
+    header block above the title ("ĐẢNG ỦY XÃ …" beside "ĐẢNG CỘNG SẢN VIỆT NAM")
+    names the issuing body when the text does not.
+    """
     opening = [squash(p.replace("*", "")) for p in paragraphs[:40] if p.strip()]
     title, body_at = _title(opening)
     body = " ".join(opening[body_at : body_at + 4])
     number = _number(title) or _number(body)
     issuer_match = _ISSUER.search(body)
+    fragments = _header_fragments(blocks)
+    issuer = squash(issuer_match.group(1)) if issuer_match else _header_body(fragments)
+    if issuer is not None:
+        issuer = _fill_place(issuer, opening[: body_at + 4], fragments)
     period = _period(title) or _period(body)
-    return PlanHeader(
-        title=title,
-        number=number,
-        issuer=squash(issuer_match.group(1)) if issuer_match else None,
-        period=period,
-    )
+    return PlanHeader(title=title, number=number, issuer=issuer, period=period)
+
+
+def term_period(paragraphs: Sequence[str]) -> tuple[int, int] | None:
+    """From the latest date the opening gives to the end of that Party term.
+
+    A plan that names no years of its own ("trong giai đoạn hiện nay") runs for
+    the term it was made in: terms end in 2025, 2030, 2035 …
+    """
+    years = [int(y) for p in paragraphs[:12] for y in _DATE_YEAR.findall(p)]
+    if not years:
+        return None
+    year = max(years)
+    return year, (year // _TERM_YEARS + 1) * _TERM_YEARS
+
+
+def _header_body(fragments: Sequence[str]) -> str | None:
+    """The issuing body in the header block above the title, in sentence case."""
+    found: str | None = None
+    for fragment in fragments:
+        folded = fold(fragment)
+        if folded.startswith(_BODIES) and folded != _PARTY:
+            found = fragment
+    return _sentence_case(found) if found else None
+
+
+def _header_fragments(blocks: Sequence[Block]) -> list[str]:
+    fragments: list[str] = []
+    for block in blocks[:20]:
+        if isinstance(block, Table):
+            cells = [cell for row in block.rows[:3] for cell in row]
+        else:
+            cells = [block.text]
+        pieces = [
+            squash(piece.strip("* ")) for cell in cells for piece in re.split(r"\t|\n| {3,}", cell)
+        ]
+        for piece in pieces:
+            if fold(piece).strip(" .:").startswith(_DOC_TYPES):
+                return fragments
+            if piece:
+                fragments.append(piece)
+    return []
+
+
+def _sentence_case(name: str) -> str:
+    """ "ĐẢNG ỦY XÃ HỮU KIÊN" as the text writes it: "Đảng ủy xã Hữu Kiên"."""
+    if not _mostly_capitals(name):
+        return squash(name)
+    words = squash(name).lower().split()
+    out: list[str] = []
+    proper = False
+    for index, word in enumerate(words):
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if proper or index == 0:
+            out.append(word[:1].upper() + word[1:])
+        else:
+            out.append(word)
+        pair = fold(f"{word} {following}")
+        if not proper and fold(word) in _PLACES and fold(following) not in ("uy", ""):
+            proper = pair not in _PLACES
+        elif not proper and fold(word) == "uy" and fold(following) not in _PLACES | {""}:
+            proper = True
+    text = " ".join(out)
+    for folded, cased in _BODY_CASE:
+        if fold(text).startswith(folded):
+            text = cased + text[len(cased) :]
+    return text
+
+
+def _mostly_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def _title(lines: Sequence[str]) -> tuple[str, int]:
@@ -69,3 +173,52 @@ def _period(text: str) -> tuple[int, int] | None:
         return None
     first, last = int(m.group(1)), int(m.group(2))
     return (first, last) if first <= last else None
+
+
+def _fill_place(issuer: str, lines: Sequence[str], fragments: Sequence[str]) -> str:
+    """Name the place an issuer leaves blank ("Đảng ủy xã ……", "Đảng bộ huyện").
+
+    The name comes from the text ("… xã Phủ Thông"), from the header block
+    ("HUYỆN ỦY MƯỜNG TÈ") or from the place and date ("Mường Tè, ngày …").
+    """
+    blank = _PLACEHOLDER.search(issuer)
+    head = issuer[: blank.start()] if blank else issuer
+    place = fold(head.split()[-1]) if head.split() else ""
+    if place not in _PLACES:
+        return issuer
+    for line in [*lines, *(_sentence_case(f) for f in fragments)]:
+        name = _name_after_place(line.split(), place)
+        if name:
+            return f"{head} {name}"
+    for fragment in fragments:
+        dated = re.match(r"^(.+?), ngày\b", fragment)
+        if dated and _proper_name(dated.group(1).split()) == dated.group(1):
+            return f"{head} {dated.group(1)}"
+    return issuer
+
+
+def _name_after_place(words: Sequence[str], place: str) -> str:
+    """The name after ``place`` in "… xã Phủ Thông …" or "Huyện ủy Mường Tè"."""
+    for k, word in enumerate(words):
+        if fold(word) == place and word[:1].islower():
+            name = _proper_name(words[k + 1 :])
+        elif k == 0 and fold(" ".join(words[:2])) == f"{place} uy":
+            name = _proper_name(words[2:])
+        else:
+            continue
+        if name:
+            return name
+    return ""
+
+
+def _proper_name(words: Sequence[str]) -> str:
+    """The leading words written as a proper name: "Phủ Thông" of "Phủ Thông, nhiệm kỳ"."""
+    name: list[str] = []
+    for word in words[:4]:
+        bare = word.rstrip(",.;:")
+        if not bare or not bare[:1].isupper() or not (bare[1:].islower() or len(bare) == 1):
+            break
+        name.append(bare)
+        if bare != word:
+            break
+    return " ".join(name)

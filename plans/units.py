@@ -15,7 +15,15 @@ from plans.text import fold, squash
 
 # Longest first: "UBMTTQ" must win over "MTTQ", "VH-TT&DL" over "VH-TT".
 ABBREVIATIONS: tuple[tuple[str, str], ...] = (
+    ("UBMTTQVN", "Ủy ban Mặt trận Tổ quốc Việt Nam"),
     ("UBMTTQ", "Ủy ban Mặt trận Tổ quốc"),
+    ("MTTQVN", "Mặt trận Tổ quốc Việt Nam"),
+    ("BTG&DV", "Ban Tuyên giáo và Dân vận"),
+    ("BTGDV", "Ban Tuyên giáo và Dân vận"),
+    ("UBKTĐU", "Ủy ban Kiểm tra Đảng ủy"),
+    ("BCHQS", "Ban Chỉ huy Quân sự"),
+    ("ĐTNCS", "Đoàn Thanh niên Cộng sản"),
+    ("BXDĐ", "Ban Xây dựng Đảng"),
     ("VH-TT&DL", "Văn hóa, Thể thao và Du lịch"),
     ("VHTT&DL", "Văn hóa, Thể thao và Du lịch"),
     ("LĐ-TB&XH", "Lao động - Thương binh và Xã hội"),
@@ -27,9 +35,11 @@ ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     ("VH-TT", "Văn hóa và Thông tin"),
     ("VH-XH", "Văn hóa - Xã hội"),
     ("TC-KH", "Tài chính - Kế hoạch"),
+    ("KT-HT", "Kinh tế - Hạ tầng"),
     ("CT-XH", "chính trị - xã hội"),
     ("KT-XH", "kinh tế - xã hội"),
     ("HLHPN", "Hội Liên hiệp Phụ nữ"),
+    ("HCCB", "Hội Cựu chiến binh"),
     ("VPĐU", "Văn phòng Đảng ủy"),
     ("VPHU", "Văn phòng Huyện ủy"),
     ("UBND", "Ủy ban nhân dân"),
@@ -42,6 +52,12 @@ ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     ("TTCT", "Trung tâm Chính trị"),
     ("TDTT", "Thể dục thể thao"),
     ("ĐTN", "Đoàn Thanh niên"),
+    ("XDĐ", "Xây dựng Đảng"),
+    ("BXD", "Ban Xây dựng"),
+    ("BDV", "Ban Dân vận"),
+    ("BTC", "Ban Tổ chức"),
+    ("HPN", "Hội Phụ nữ"),
+    ("HCM", "Hồ Chí Minh"),
     ("BTG", "Ban Tuyên giáo"),
     ("BCH", "Ban Chấp hành"),
     ("BTV", "Ban Thường vụ"),
@@ -53,6 +69,9 @@ ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     ("TU", "Tỉnh ủy"),
     ("TG", "Tuyên giáo"),
     ("UB", "Ủy ban"),
+    ("VP", "Văn phòng"),
+    ("CA", "Công an"),
+    ("QS", "Quân sự"),
 )
 # One name for one thing: plans say both "đoàn thể" and "tổ chức" chính trị - xã hội.
 _SYNONYMS = (
@@ -60,6 +79,8 @@ _SYNONYMS = (
         re.compile(r"\b(?:các\s+)?đoàn thể chính trị\s*-\s*xã hội", re.IGNORECASE),
         "các tổ chức chính trị - xã hội",
     ),
+    # "BCH" is the Party's Ban Chấp hành, except in front of the militia's Quân sự.
+    (re.compile(r"\bBan Chấp hành (?=Quân sự)", re.IGNORECASE), "Ban Chỉ huy "),
 )
 _ABBREV_RE = re.compile(
     r"(?<![\w&-])(" + "|".join(re.escape(a) for a, _ in ABBREVIATIONS) + r")(?![\w&-])"

@@ -19,6 +19,7 @@ from tests.shared import SEEDS
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
+
 def export(*args: str | Path) -> Result:
     result = CliRunner().invoke(app, ["report", "export", *(str(arg) for arg in args)])
     assert result.exception is None or isinstance(result.exception, SystemExit), (

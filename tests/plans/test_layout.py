@@ -71,6 +71,48 @@ def test_hard_wrapped_lines_join_but_list_items_do_not() -> None:
     ]
 
 
+def test_a_capitalised_line_joins_only_where_lines_are_cut_at_a_width() -> None:
+    heading = "2. Ủy ban Mặt trận Tổ quốc và các tổ chức chính trị - xã hội xã"
+    sentence = "Tuyên truyền, vận động đoàn viên, hội viên tham gia góp ý văn kiện."
+    assert len(_laid(f"{heading}\n{sentence}")) == 2
+
+    cut = (
+        "Ban Thường vụ chỉ đạo các chi bộ tổ chức học tập, quán triệt nghị quyết tới\n"
+        "toàn thể cán bộ, đảng viên và quần chúng nhân dân trên địa bàn xã, gắn với\n"
+        "việc thực hiện nhiệm vụ chính trị; các đồng chí cấp ủy viên phụ trách địa bàn\n"
+        "Đảng ủy giao theo dõi, đôn đốc."
+    )
+    assert len(_laid(cut)) == 1
+
+
+def test_a_cell_broken_over_lines_resumes_its_row() -> None:
+    blocks = _laid(
+        "TT\tNhiệm vụ\tChủ trì\tPhối hợp\tThời gian\n"
+        "1\t- Rà soát quy hoạch cấp ủy;\n"
+        "- Xây dựng đề án nhân sự\tBan Tổ chức\tUBKT\tQuý II/2026\n"
+        "2\tKiểm tra chuẩn bị đại hội\tUBKT\tBan Tổ chức\tQuý III/2026\n"
+        "3\tTổng kết\n"
+        "\tVăn phòng\t\tNăm 2027"
+    )
+    assert blocks == (
+        Table(
+            (
+                ("TT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời gian"),
+                (
+                    "1",
+                    "- Rà soát quy hoạch cấp ủy;\n- Xây dựng đề án nhân sự",
+                    "Ban Tổ chức",
+                    "UBKT",
+                    "Quý II/2026",
+                ),
+                ("2", "Kiểm tra chuẩn bị đại hội", "UBKT", "Ban Tổ chức", "Quý III/2026"),
+                ("3", "Tổng kết"),
+                ("", "Văn phòng", "", "Năm 2027"),
+            )
+        ),
+    )
+
+
 def test_word_paragraphs_are_not_joined() -> None:
     long_line = "Thực hiện Nghị quyết của Ban Chấp hành Đảng bộ tỉnh về công tác tư tưởng"
     document = Document((Paragraph(long_line), Paragraph("Đảng ủy xã xây dựng kế hoạch")))

@@ -83,6 +83,27 @@ def test_expansion_keeps_words_that_merely_contain_an_abbreviation() -> None:
     assert expand_abbreviations("BCH ĐU") == "Ban Chấp hành Đảng ủy"
 
 
+@pytest.mark.parametrize(
+    ("written", "expanded"),
+    [
+        ("BXD Đảng", "Ban Xây dựng Đảng"),
+        ("Ban XDĐ", "Ban Xây dựng Đảng"),
+        ("VP Đảng ủy", "Văn phòng Đảng ủy"),
+        ("BCH Quân sự xã", "Ban Chỉ huy Quân sự xã"),
+        ("BCH QS xã", "Ban Chỉ huy Quân sự xã"),
+        ("BCHQS xã", "Ban Chỉ huy Quân sự xã"),
+        ("CA xã", "Công an xã"),
+        ("ĐTNCS HCM", "Đoàn Thanh niên Cộng sản Hồ Chí Minh"),
+        ("BTG&DV Huyện ủy", "Ban Tuyên giáo và Dân vận Huyện ủy"),
+        ("UBKTĐU", "Ủy ban Kiểm tra Đảng ủy"),
+        ("HCCB, HPN xã", "Hội Cựu chiến binh, Hội Phụ nữ xã"),
+        ("Phòng KT-HT", "Phòng Kinh tế - Hạ tầng"),
+    ],
+)
+def test_expands_the_abbreviations_of_commune_offices(written: str, expanded: str) -> None:
+    assert expand_abbreviations(written) == expanded
+
+
 def test_groups() -> None:
     assert is_group("Các chi bộ trực thuộc")
     assert not is_group("Chi bộ thôn Nà Hẩu")

@@ -1,0 +1,87 @@
+"""A plan's title, number, issuer and period, from its opening lines and header block."""
+
+from __future__ import annotations
+
+import pytest
+
+from plans.extract import extract_plan
+from plans.metadata import read_header, term_period
+from plans.model import Document, Paragraph, Table
+
+
+def _header(text: str) -> tuple[str | None, tuple[int, int] | None]:
+    document = Document(tuple(Paragraph(line) for line in text.split("\n")), hard_wrapped=True)
+    plan = extract_plan(document)
+    return plan.issuer, plan.period
+
+
+def test_issuer_from_the_header_block_in_sentence_case() -> None:
+    issuer, _ = _header(
+        "ĐẢNG BỘ TỈNH LẠNG SƠN\tĐẢNG CỘNG SẢN VIỆT NAM\n"
+        "ĐẢNG ỦY XÃ HỮU KIÊN\n"
+        "Số 112-KH/ĐU\tHữu Kiên, ngày 05 tháng 3 năm 2026\n"
+        "KẾ HOẠCH\n"
+        "thực hiện Chỉ thị số 45-CT/TW về đại hội đảng bộ các cấp\n"
+    )
+    assert issuer == "Đảng ủy xã Hữu Kiên"
+
+
+def test_issuer_from_a_word_header_table() -> None:
+    blocks = (
+        Table((("HUYỆN ỦY MƯỜNG TÈ", "ĐẢNG CỘNG SẢN VIỆT NAM"), ("Số 05-KH/HU", ""))),
+        Paragraph("KẾ HOẠCH"),
+        Paragraph("Thực hiện Kết luận số 224-KL/TU về công tác tư tưởng"),
+    )
+    header = read_header([p.text for p in blocks if isinstance(p, Paragraph)], blocks)
+    assert header.issuer == "Huyện ủy Mường Tè"
+
+
+@pytest.mark.parametrize(
+    ("text", "issuer"),
+    [
+        (
+            "KẾ HOẠCH\nTuyên truyền Đại hội Đảng bộ xã Liên Minh khóa III\n"
+            "Đảng ủy xã ………… xây dựng kế hoạch như sau:",
+            "Đảng ủy xã Liên Minh",
+        ),
+        (
+            "KẾ HOẠCH\nNâng cao hiệu quả công tác dân vận xã Phủ Thông, nhiệm kỳ 2025 - 2030\n"
+            "Ban Thường vụ Đảng ủy xã xây dựng Kế hoạch như sau:",
+            "Ban Thường vụ Đảng ủy xã Phủ Thông",
+        ),
+        (
+            "HUYỆN ỦY MƯỜNG TÈ\nKẾ HOẠCH\nThực hiện Kết luận về công tác tư tưởng\n"
+            "Ban Chấp hành Đảng bộ huyện ban hành kế hoạch thực hiện như sau:",
+            "Ban Chấp hành Đảng bộ huyện Mường Tè",
+        ),
+        (
+            "KẾ HOẠCH\nThực hiện Nghị quyết về công tác tư tưởng\n"
+            "Đảng ủy xã ………… xây dựng kế hoạch như sau:",
+            "Đảng ủy xã …………",
+        ),
+    ],
+)
+def test_a_place_left_out_of_the_issuer_is_named_from_the_plan(text: str, issuer: str) -> None:
+    assert _header(text)[0] == issuer
+
+
+def test_a_plan_without_years_runs_to_the_end_of_its_term() -> None:
+    _, period = _header(
+        "KẾ HOẠCH\nThực hiện Nghị quyết về công tác chính trị, tư tưởng trong giai đoạn hiện nay\n"
+        "Thực hiện Nghị quyết số 18-NQ/TU, ngày 11 tháng 5 năm 2026 của Ban Thường vụ Tỉnh ủy\n"
+        "I. NHIỆM VỤ\n- Tuyên truyền nghị quyết thường xuyên."
+    )
+    assert period == (2026, 2030)
+
+
+@pytest.mark.parametrize(
+    ("dated", "period"),
+    [
+        ("ngày 10/12/2025", (2025, 2030)),
+        ("ngày 03-02-2029", (2029, 2030)),
+        ("ngày 5 tháng 1 năm 2030", (2030, 2035)),
+        ("đến năm 2045", None),
+    ],
+)
+def test_term_period(dated: str, period: tuple[int, int] | None) -> None:
+    assert term_period([f"Căn cứ Nghị quyết số 01-NQ/TU {dated} của Tỉnh ủy"]) == period
