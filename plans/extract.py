@@ -42,6 +42,11 @@ _CLOSING = (
     "pho bi thu",
     "luu ",
 )
+# The sentence that hands the plan over ("Nhận được Kế hoạch này, yêu cầu …").
+_HANDOVER = re.compile(
+    r"^(?:nhan duoc|(?:ke hoach|chuong trinh(?: hanh dong)?|de an|phuong an|van ban) nay "
+    r"(?:duoc|co hieu luc|thay the))\b"
+)
 _EVENT_VERBS = ("to chuc", "thanh lap", "ban hanh", "bien soan", "hoan thanh", "so ket", "tong ket")
 _ONGOING = ("duy tri", "thuong xuyen", "hang nam", "tiep tuc", "moi nam")
 _TARGET = re.compile(
@@ -135,7 +140,7 @@ class _Walker:
         if folded.startswith("noi nhan"):
             self.scopes = [_Scope(-1, Part.END, "")]
             return []
-        if self.part is Part.END or folded.startswith(_CLOSING):
+        if self.part is Part.END or folded.startswith(_CLOSING) or _HANDOVER.match(folded):
             return []
         if entry.mark is Mark.ROMAN or _unnumbered_section(entry):
             self._open_section(entry)

@@ -37,7 +37,7 @@ HEADER_WORDS = (
     "ghi chu",
 )
 _MARKER = re.compile(
-    rf"^(?:{BULLET_CLASS}\s*|\(?\d{{1,2}}\)|\d{{1,2}}(?:\.\d{{1,2}})*\.?\s|[a-zđ]\)\s"
+    rf"^(?:{BULLET_CLASS}\s*|\(?\d{{1,2}}\)|\d{{1,2}}(?:\.\d{{1,2}})*(?:\.|\s*[-–])?\s|[a-zđ]\)\s"
     r"|[IVXL]{1,5}\s*[.\-–/]\s)"
 )
 _SENTENCE_END = (".", ";", ":", "!", "?", "…", "/.")
@@ -190,19 +190,25 @@ def _row_table(lines: list[_Line], i: int) -> tuple[Table, int]:
     header = _cells(lines[i].text)
     rows: list[tuple[str, ...]] = [tuple(header)]
     j = i + 1
+    # A header repeated on a new page is dropped, and so is the rest of its wrapped cell.
+    in_header = True
     while j < len(lines):
         line = lines[j]
         if line.inner_tabs:
             cells = _cells(line.text)
-            if _resumes_row(rows[-1], cells, len(header)):
+            in_header = is_header_row(cells)
+            if in_header:
+                pass
+            elif _resumes_row(rows[-1], cells, len(header)):
                 rows[-1] = _resumed_row(rows[-1], cells)
-            elif not is_header_row(cells):
+            else:
                 rows.append(tuple(cells))
             j += 1
         elif line.blank and _next_is_row(lines, j):
             j += 1
         elif not line.blank and rows and _next_is_row(lines, j + 1, blank_ok=False):
-            rows[-1] = _continue_row(rows[-1], line.text.strip())
+            if not in_header or len(rows) == 1:
+                rows[-1] = _continue_row(rows[-1], line.text.strip())
             j += 1
         else:
             break

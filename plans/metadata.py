@@ -10,13 +10,17 @@ from plans.model import Block, Table
 from plans.text import fold, squash
 
 _DOC_TYPES = ("ke hoach", "chuong trinh hanh dong", "chuong trinh", "de an", "phuong an")
-_NUMBER = re.compile(r"\b(\d{1,4}-[A-ZĐ]{1,6}(?:/[A-ZĐ]{1,6})+)")
+_NUMBER = re.compile(r"\b(\d{1,4})\s*-\s*([A-ZĐ][A-Za-zĐ]{0,5}(?:/[A-ZĐ][A-Za-zĐ&]{0,9})+)")
+_OWN_NUMBER = re.compile(r"^Số\s*:?\s*(.+)$")
 _RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})(?!\d)")
 _ISSUER = re.compile(
     r"((?:Ban Chấp hành|Ban Thường vụ|Thường trực|Đảng ủy|Đảng uỷ|Huyện ủy|Chi bộ)"
     r"[^,.;]{0,60}?)\s+(?:xây dựng|ban hành|triển khai)",
 )
-_STOP_TITLE = ("can cu", "thuc hien nghi quyet so", "-----", "—")
+_STOP_TITLE = ("can cu", "-----", "—")
+# "Thực hiện Nghị quyết số …" under "KẾ HOẠCH" is the subject, unless it reads as
+# the opening sentence of the body (it goes on past a semicolon or a colon).
+_BODY_OPENING = "thuc hien nghi quyet so"
 _BODIES = (
     "ban chap hanh",
     "ban thuong vu",
@@ -40,6 +44,7 @@ _BODY_CASE = (
 )
 _PLACEHOLDER = re.compile(r"\s*(?:…|\.{2,})[….\s]*$")
 _TERM_YEARS = 5
+_SUBJECT_MAX = 400
 _DATE_YEAR = re.compile(
     r"ngày\s+\d{1,2}(?:\s*[/.-]\s*\d{1,2}\s*[/.-]\s*|\s+tháng\s+\d{1,2}\s+năm\s+)"
     r"((?:19|20)\d{2})(?!\d)",
@@ -67,9 +72,9 @@ def read_header(paragraphs: Sequence[str], blocks: Sequence[Block] = ()) -> Plan
     opening = [squash(p.replace("*", "")) for p in paragraphs[:40] if p.strip()]
     title, body_at = _title(opening)
     body = " ".join(opening[body_at : body_at + 4])
-    number = _number(title) or _number(body)
-    issuer_match = _ISSUER.search(body)
     fragments = _header_fragments(blocks)
+    number = _number(title) or _number(body) or _own_number(fragments)
+    issuer_match = _ISSUER.search(body)
     issuer = squash(issuer_match.group(1)) if issuer_match else _header_body(fragments)
     if issuer is not None:
         issuer = _fill_place(issuer, opening[: body_at + 4], fragments)
@@ -157,14 +162,32 @@ def _title(lines: Sequence[str]) -> tuple[str, int]:
     if start is None:
         return (lines[0] if lines else ""), 1
     bare_type = fold(lines[start]).strip(" .:") in _DOC_TYPES
-    if not bare_type or start + 1 >= len(lines) or fold(lines[start + 1]).startswith(_STOP_TITLE):
+    if not bare_type or start + 1 >= len(lines) or _opens_body(lines[start + 1]):
         return lines[start], start + 1
     return squash(f"{lines[start]} {lines[start + 1]}"), start + 2
 
 
+def _opens_body(line: str) -> bool:
+    folded = fold(line)
+    if folded.startswith(_STOP_TITLE):
+        return True
+    return folded.startswith(_BODY_OPENING) and (
+        ";" in line or line.rstrip().endswith((":", ",")) or len(line) > _SUBJECT_MAX
+    )
+
+
 def _number(text: str) -> str | None:
     m = _NUMBER.search(text)
-    return m.group(1) if m else None
+    return f"{m.group(1)}-{m.group(2)}" if m else None
+
+
+def _own_number(fragments: Sequence[str]) -> str | None:
+    """The plan's own number in its header ("Số: 07 - CTr/ĐU")."""
+    for fragment in fragments:
+        own = _OWN_NUMBER.match(fragment)
+        if own and (number := _number(own.group(1))):
+            return number
+    return None
 
 
 def _period(text: str) -> tuple[int, int] | None:
@@ -183,8 +206,12 @@ def _fill_place(issuer: str, lines: Sequence[str], fragments: Sequence[str]) -> 
     """
     blank = _PLACEHOLDER.search(issuer)
     head = issuer[: blank.start()] if blank else issuer
-    place = fold(head.split()[-1]) if head.split() else ""
-    if place not in _PLACES:
+    last = [fold(word) for word in head.split()[-2:]]
+    if len(last) == 2 and last[1] == "uy" and last[0] in _PLACES:
+        place = last[0]  # "Ban Thường vụ Huyện ủy"
+    elif last and last[-1] in _PLACES:
+        place = last[-1]
+    else:
         return issuer
     for line in [*lines, *(_sentence_case(f) for f in fragments)]:
         name = _name_after_place(line.split(), place)

@@ -16,7 +16,7 @@ from enum import Enum
 from plans.text import BULLET_CLASS, fold, is_caps
 
 _ROMAN = re.compile(r"^(?:PHẦN\s+|Phần\s+)?([IVXL]{1,5}|[A-H](?=\.\s*[A-ZĐ]))\s*[.\-–/):]\s*(.+)$")
-_NUMBER = re.compile(r"^(\d{1,2}(?:\s*\.\s*\d{1,2})*)\s*\.\s*(.+)$")
+_NUMBER = re.compile(r"^(\d{1,2}(?:\s*\.\s*\d{1,2})*)\s*(?:\.|[-–](?=\s*\D))\s*(.+)$")
 _PAREN = re.compile(r"^\(\s*(\d{1,2}|[a-zđ])\s*\)\s*(.+)$")
 _LETTER = re.compile(r"^([a-zđ])\s*\)\s*(.+)$")
 _DASH = re.compile(rf"^{BULLET_CLASS}\s*(.+)$")

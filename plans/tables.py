@@ -16,9 +16,9 @@ from plans.layout import is_header_row
 from plans.model import ExtractedTask, Table, Timeframe, TimeKind
 from plans.text import BULLET_CLASS, fold, squash
 from plans.timeframes import parse_timeframe, scan_timeframe
-from plans.units import split_units
+from plans.units import split_roles, split_units
 
-_ROMAN_ROW = re.compile(r"^([IVXL]{1,5})\s*[.\-–/)]?\s+(\S.*)?$|^([IVXL]{1,5})$")
+_ROMAN_ROW = re.compile(r"^([IVXL]{1,5}|[A-HK])\s*[.\-–/)]?(?:\s+(\S.*))?$")
 _ITEM_SPLIT = re.compile(rf"(?:^|\n|(?<=[.;])\s+)\s*{BULLET_CLASS.replace('*', '')}\s*")
 
 
@@ -105,7 +105,7 @@ def _section_of(cells: list[str], columns: Columns) -> str | None:
         return None
     if len(filled) == 2 and _cell(cells, columns.content) != filled[1]:
         return None
-    return m.group(1) or m.group(3)
+    return m.group(1)
 
 
 def _cell(cells: list[str], index: int | None) -> str:
@@ -121,7 +121,8 @@ def _row_tasks(cells: list[str], columns: Columns, ref: str) -> list[ExtractedTa
     row_ref = f"{ref}.{number}" if number else ref
     when = _when(time_text, content)
     target = _target(_cell(cells, columns.target))
-    lead, support = split_units(lead_text), split_units(support_text)
+    lead, also_support = split_roles(lead_text)
+    support = [*also_support, *split_units(support_text)]
     return [
         ExtractedTask(row_ref, item, list(lead), list(support), when, target, origin="table")
         for item in split_items(content)

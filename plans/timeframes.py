@@ -99,8 +99,15 @@ _PROSE_CONDITION = re.compile(
     r"|\bneu\s+can(?:\s+thiet)?\b"
     r"|\bkhi\s+co\s+thay\s+doi\b[^;.()]*"
     r"|\bkhi\s+co\s+(?:van\s+ban|huong\s+dan|chi\s+dao|ke\s+hoach|yeu\s+cau|quyet\s+dinh)\b[^;.()]*"
+    r"|\bsau\s+khi\s+(?:co|duoc)\b[^;.()]*"
 )
 
+# Cadences whose words fold like others ("nắm" like "năm", "đình ký" like
+# "định kỳ"): the words as written must be these.
+_SPOKEN_CADENCE = {
+    "leading_year": re.compile(r"^(?:năm|nam)\b"),
+    "periodic": re.compile(r"^(?:định|đinh|dinh)\s+(?:kỳ|kì|ky|ki)\b"),
+}
 # "nếu" (if) and "nêu" (mention) fold alike; this is checked on the original.
 _FOLDED_IF = re.compile(r"\bneu\b")
 _FOLDED_WHEN = re.compile(r"\bkhi\b")
@@ -167,6 +174,7 @@ _DEADLINE_CUE = re.compile(
     r"truoc|cham\s+nhat(?:\s+(?:la|vao|den))?|han\s+chot|xong\s+truoc"
     r"|hoan\s+thanh(?:\s+(?:trong|truoc|vao))?|den(?:\s+het)?"
     r"|trong(?:\s+suot)?(?:\s+giai\s+doan)?|vao(?:\s+cuoi)?|ket\s+thuc(?:\s+(?:truoc|vao))?"
+    r"|so\s+ket|tong\s+ket"
     r")\s*$"
 )
 # "quý I và quý III/2025": a date joined to an accepted deadline shares its cue.
@@ -203,6 +211,7 @@ class _Unit(Enum):
     HALF = "half"
     YEAR = "year"
     YEARS = "years"
+    MONTHS = "months"
 
 
 class _Role(Enum):
@@ -226,12 +235,15 @@ _POINT = re.compile(
     r"(?:\s*(?P<h_year>\d{4})(?!\d))?)"
     r"|(?P<years>(?:\bnam\s*)?(?<![\d/.])(?P<s_first>\d{4})\s*-\s*(?:nam\s*)?"
     r"(?P<s_last>\d{4})(?![\d/]))"
+    r"|(?P<months>\bthang\s*(?P<ms_first>\d{1,2})\s*-\s*(?:thang\s*)?(?P<ms_last>\d{1,2})"
+    r"\s*(?:/|nam)\s*(?P<ms_year>\d{4})(?![\d/]))"
     r"|(?P<month>(?:\bthang\s*|\bt)(?P<m_month>\d{1,2})(?!\d)"
     r"(?:\s*(?:/|-|nam)\s*(?P<m_year>\d{4})(?![\d/]))?)"
     r"|(?P<bare_month>(?<![\d/.])(?P<b_month>\d{1,2})\s*/\s*(?P<b_year>\d{4})(?![\d/]))"
     r"|(?P<year>(?:\bnam\s*)?(?<![\d/.-])(?P<y_year>\d{4})(?![\d/])))"
 )
 
+_RANGES = frozenset({_Unit.YEARS, _Unit.MONTHS})
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
 
 
@@ -243,8 +255,8 @@ class _Raw:
     start: int
     stop: int
     year: int | None
-    number: int = 0  # day, month, quarter, half (1|2) or last year of a range
-    month: int = 0  # month of a day
+    number: int = 0  # day, month, quarter, half (1|2), last year or last month of a range
+    month: int = 0  # month of a day, first month of a range
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +307,12 @@ def _read_month(m: re.Match[str]) -> _Raw:
     return _Raw(_Unit.MONTH, m.start(), m.end(), _opt_int(m, "m_year"), int(m["m_month"]))
 
 
+def _read_months(m: re.Match[str]) -> _Raw:
+    return _Raw(
+        _Unit.MONTHS, m.start(), m.end(), int(m["ms_year"]), int(m["ms_last"]), int(m["ms_first"])
+    )
+
+
 def _read_bare_month(m: re.Match[str]) -> _Raw:
     return _Raw(_Unit.MONTH, m.start(), m.end(), int(m["b_year"]), int(m["b_month"]))
 
@@ -310,6 +328,7 @@ _READERS: dict[str, Callable[[re.Match[str]], _Raw]] = {
     "quarter": _read_quarter,
     "half": _read_half,
     "years": _read_years,
+    "months": _read_months,
     "month": _read_month,
     "bare_month": _read_bare_month,
     "year": _read_year,
@@ -356,6 +375,12 @@ def _years_bounds(raw: _Raw, year: int) -> tuple[date, date] | None:
     return date(year, 1, 1), date(raw.number, 12, 31)
 
 
+def _months_bounds(raw: _Raw, year: int) -> tuple[date, date] | None:
+    if not 1 <= raw.month < raw.number <= 12:
+        return None
+    return _months(year, raw.month, raw.number)
+
+
 _BOUNDS: dict[_Unit, Callable[[_Raw, int], tuple[date, date] | None]] = {
     _Unit.DAY: _day_bounds,
     _Unit.MONTH: _month_bounds,
@@ -363,6 +388,7 @@ _BOUNDS: dict[_Unit, Callable[[_Raw, int], tuple[date, date] | None]] = {
     _Unit.HALF: _half_bounds,
     _Unit.YEAR: _year_bounds,
     _Unit.YEARS: _years_bounds,
+    _Unit.MONTHS: _months_bounds,
 }
 
 
@@ -431,6 +457,9 @@ def _prose_role(text: str, at: int, previous_stop: int | None) -> tuple[_Role, i
     m = _DEADLINE_CUE.search(text, max(0, at - _LOOKBACK), at)
     if m:
         return _Role.AT, m.start()
+    if not text[:at].strip(" -+*"):
+        # "Năm 2027, 100% cán bộ …": a sentence that opens on its date is due then.
+        return _Role.AT, at
     if previous_stop is not None and _JOINER.fullmatch(text, previous_stop, at):
         return _Role.AT, at
     return None
@@ -463,9 +492,7 @@ def _collect_points(text: str, role_of: _RoleReader) -> tuple[_Point, ...]:
         role = role_of(text, raw.start, points[-1].stop if points else None)
         if role is None:
             continue
-        points.append(
-            _Point(bounds[0], bounds[1], role[0], raw.unit is _Unit.YEARS, role[1], raw.stop)
-        )
+        points.append(_Point(bounds[0], bounds[1], role[0], raw.unit in _RANGES, role[1], raw.stop))
     return tuple(_merge_ranges(points))
 
 
@@ -491,10 +518,13 @@ def _condition_cue(folded: _Folded, pattern: re.Pattern[str]) -> _Cue | None:
     return None
 
 
-def _cadence_cue(text: str) -> _Cue | None:
+def _cadence_cue(folded: _Folded) -> _Cue | None:
     weak: _Cue | None = None
-    for m in _CADENCE.finditer(text):
+    for m in _CADENCE.finditer(folded.text):
         name = m.lastgroup or ""
+        spoken = _SPOKEN_CADENCE.get(name)
+        if spoken and not spoken.search(folded.original(m.start(name), m.end()).lower()):
+            continue
         cue = _Cue(m.start(), m.end(), _EVERY_BY_GROUP[name], name in _ANCHORED_CADENCES)
         if name not in _WEAK_CADENCES:
             return cue
@@ -541,6 +571,15 @@ def _explicit_range(ev: _Evidence) -> Timeframe | None:
     p = next((p for p in ev.points if p.role is _Role.FROM and p.is_range), None)
     if p is None:
         return None
+    if ev.cadence is not None:
+        # "Hằng năm, từ 2026 đến 2028": the cadence runs inside the range, and
+        # like any cadence it has no single due date.
+        return Timeframe(
+            ev.quote(min(ev.cadence.start, p.cue_at), max(ev.cadence.stop, p.stop)),
+            TimeKind.RECURRING,
+            every=ev.cadence.every,
+            start=p.first,
+        )
     return Timeframe(ev.quote(p.cue_at, p.stop), TimeKind.CONTINUOUS, due=p.last, start=p.first)
 
 
@@ -633,7 +672,7 @@ def parse_timeframe(text: str) -> Timeframe:
         folded=folded,
         whole=True,
         condition=_condition_cue(folded, _CELL_CONDITION),
-        cadence=_cadence_cue(folded.text),
+        cadence=_cadence_cue(folded),
         continuity=_continuity_cue(folded.text),
         points=_collect_points(folded.text, _cell_role),
     )
@@ -655,7 +694,7 @@ def scan_timeframe(prose: str) -> Timeframe | None:
         folded=folded,
         whole=False,
         condition=_condition_cue(folded, _PROSE_CONDITION),
-        cadence=_cadence_cue(folded.text),
+        cadence=_cadence_cue(folded),
         continuity=_continuity_cue(folded.text),
         points=_collect_points(folded.text, _prose_role),
     )

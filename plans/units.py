@@ -68,6 +68,7 @@ ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     ("HU", "Huyện ủy"),
     ("TU", "Tỉnh ủy"),
     ("TG", "Tuyên giáo"),
+    ("TN", "Thanh niên"),
     ("UB", "Ủy ban"),
     ("VP", "Văn phòng"),
     ("CA", "Công an"),
@@ -132,7 +133,15 @@ _UNIT_WORDS = frozenset(
         "thanh",
         "pho",
         "thon",
+        "xom",
+        "ap",
+        "lang",
         "ban",
+        "bon",
+        "buon",
+        "soc",
+        "khoi",
+        "cum",
         "khu",
         "truc",
         "thuoc",
@@ -255,7 +264,8 @@ _TO_CHUC_NOUN = ("chinh tri", "dang", "co so", "xa hoi", "hoi", "doan")
 _LEAD_IN = ("giao cho ", "giao ", "yeu cau ", "de nghi ")
 _SPLIT_AND = re.compile(r"\s+(?:và|với)\s+", re.IGNORECASE)
 _SPLIT_LIST = re.compile(r"\s*[,;]\s*|\s+\+\s+|\n+")
-_TRAILING = re.compile(r"[\s.,;:/]+$|\s*\((?:b/c|để báo cáo|p/h|chủ trì)\)\s*$", re.IGNORECASE)
+_TRAILING = re.compile(r"[\s.,;:/]+$|\s*\((?:b/c|để báo cáo)\)\s*$", re.IGNORECASE)
+_ROLE_MARK = re.compile(r"\s*\((chủ trì|phối hợp|p/h)\)", re.IGNORECASE)
 
 
 def expand_abbreviations(text: str) -> str:
@@ -294,7 +304,12 @@ def split_units(text: str) -> list[str]:
 
     Commas, semicolons, line breaks and "và" separate units, but a part that
     does not open a new unit ("Các cơ quan, đơn vị") stays with the one before.
+    Role marks ("(chủ trì)", "(phối hợp)") are dropped; :func:`split_roles` reads them.
     """
+    return [bare for name in _marked_units(text) if (bare := _ROLE_MARK.sub("", name).strip())]
+
+
+def _marked_units(text: str) -> list[str]:
     text = squash(expand_abbreviations(_TRAILING.sub("", text.strip())))
     if not text or not any(c.isalpha() for c in text):
         return []
@@ -309,6 +324,23 @@ def split_units(text: str) -> list[str]:
             joined.append(piece)
     names = [n for part in joined for p in _split_on_and(part) for n in _split_embedded(p)]
     return [c for c in (_clean(n) for n in names) if c]
+
+
+def split_roles(text: str) -> tuple[list[str], list[str]]:
+    """Units of one cell that marks their roles: in "UBND xã (chủ trì), Hội Nông
+    dân (phối hợp)" or "MTTQ (chủ trì), các đoàn thể" the first leads and the
+    others support. A cell without "(chủ trì)" leads with every unit not marked
+    "(phối hợp)"."""
+    names = _marked_units(text)
+    marks = [_ROLE_MARK.search(name) for name in names]
+    roles = [fold(m.group(1)) if m else "" for m in marks]
+    lead_role = "chu tri" if "chu tri" in roles else ""
+    lead: list[str] = []
+    support: list[str] = []
+    for name, role in zip(names, roles, strict=True):
+        bare = _ROLE_MARK.sub("", name).strip()
+        (lead if role == lead_role else support).append(bare)
+    return lead, support
 
 
 def _opens_unit(part: str) -> bool:
@@ -411,5 +443,6 @@ def _verb_at(words: list[str], k: int) -> bool:
     if pair not in _VERBS:
         return False
     if pair == "to chuc":
-        return not fold(" ".join(words[k + 2 : k + 4])).startswith(_TO_CHUC_NOUN)
+        following = expand_abbreviations(" ".join(words[k + 2 : k + 4]))
+        return not fold(following).startswith(_TO_CHUC_NOUN)
     return True

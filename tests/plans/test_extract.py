@@ -197,3 +197,68 @@ def test_word_bullets_and_number_parentheses_mark_items() -> None:
         (["Đoàn Thanh niên xã"], "once", date(2026, 6, 30)),
         (["Hội Phụ nữ xã"], "continuous", None),
     ]
+
+
+HYPHEN_NUMBERED_PLAN = """CHƯƠNG TRÌNH HÀNH ĐỘNG
+Thực hiện cải cách hành chính giai đoạn 2026-2028
+
+I- PHÂN CÔNG NHIỆM VỤ
+TT\tNội dung\tĐơn vị thực hiện\tThời hạn
+A\tCÔNG TÁC TUYÊN TRUYỀN\t\t
+1\tTuyên truyền dịch vụ công trực tuyến\tUBND phường (chủ trì), Đoàn TN (phối hợp)\tQuý II/2026
+II.\tKIỂM TRA, GIÁM SÁT\t\t
+1\tKiểm tra việc giải quyết thủ tục hành chính\tUBKT (chủ trì), các chi bộ\tHằng năm, 2026 - 2028
+
+II- TỔ CHỨC THỰC HIỆN
+1- Đảng ủy phường
+Lãnh đạo, chỉ đạo các chi bộ quán triệt Chương trình.
+2- Ủy ban MTTQ và các tổ chức CT-XH phường
+Vận động Nhân dân sử dụng dịch vụ công trực tuyến.
+e) Hội CCB, Đoàn TN phường
+- Tổ chức tuyên truyền pháp luật mỗi tháng.
+g) Các chi bộ khu phố, xóm
+- Đưa nội dung cải cách hành chính vào sinh hoạt chi bộ.
+
+Nhận được Chương trình này, yêu cầu các chi bộ nghiêm túc triển khai thực hiện./.
+Chương trình này được quán triệt đến chi bộ và đảng viên./.
+"""
+
+
+def test_hyphen_numbers_letter_groups_role_marks_and_the_handover_sentence() -> None:
+    plan = _text_plan(HYPHEN_NUMBERED_PLAN)
+    got = {t.content: (t.ref, t.lead, t.support) for t in plan.tasks}
+    assert got == {
+        "Tuyên truyền dịch vụ công trực tuyến": (
+            "PL.A.1",
+            ["Ủy ban nhân dân phường"],
+            ["Đoàn Thanh niên"],
+        ),
+        "Kiểm tra việc giải quyết thủ tục hành chính": (
+            "PL.II.1",
+            ["Ủy ban Kiểm tra"],
+            ["Các chi bộ"],
+        ),
+        "Lãnh đạo, chỉ đạo các chi bộ quán triệt Chương trình.": (
+            "II.1",
+            ["Đảng ủy phường"],
+            [],
+        ),
+        "Vận động Nhân dân sử dụng dịch vụ công trực tuyến.": (
+            "II.2",
+            ["Ủy ban Mặt trận Tổ quốc", "Các tổ chức chính trị - xã hội phường"],
+            [],
+        ),
+        "Tổ chức tuyên truyền pháp luật mỗi tháng.": (
+            "II.2",
+            ["Hội Cựu chiến binh", "Đoàn Thanh niên phường"],
+            [],
+        ),
+        "Đưa nội dung cải cách hành chính vào sinh hoạt chi bộ.": (
+            "II.2",
+            ["Các chi bộ khu phố, xóm"],
+            [],
+        ),
+    }
+    checks = next(t for t in plan.tasks if t.content.startswith("Kiểm tra"))
+    assert (checks.when.kind, checks.when.every) == (TimeKind.RECURRING, "year")
+    assert (checks.when.start, checks.when.due) == (date(2026, 1, 1), None)

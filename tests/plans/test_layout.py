@@ -85,6 +85,27 @@ def test_a_capitalised_line_joins_only_where_lines_are_cut_at_a_width() -> None:
     assert len(_laid(cut)) == 1
 
 
+def test_a_repeated_header_takes_its_wrapped_cell_along() -> None:
+    blocks = _laid(
+        "TT\tNội dung\tChủ trì\tThời gian\n"
+        "thực hiện\n"
+        "1\tTuyên truyền\tBan Tuyên giáo\tQuý I/2026\n"
+        "\n"
+        "TT\tNội dung\tChủ trì\tThời gian\n"
+        "thực hiện\n"
+        "2\tKiểm tra\tUBKT\tNăm 2026"
+    )
+    assert blocks == (
+        Table(
+            (
+                ("TT", "Nội dung", "Chủ trì", "Thời gian\nthực hiện"),
+                ("1", "Tuyên truyền", "Ban Tuyên giáo", "Quý I/2026"),
+                ("2", "Kiểm tra", "UBKT", "Năm 2026"),
+            )
+        ),
+    )
+
+
 def test_a_cell_broken_over_lines_resumes_its_row() -> None:
     blocks = _laid(
         "TT\tNhiệm vụ\tChủ trì\tPhối hợp\tThời gian\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from plans.extract import extract_plan
-from plans.metadata import read_header, term_period
+from plans.metadata import PlanHeader, read_header, term_period
 from plans.model import Document, Paragraph, Table
 
 
@@ -85,3 +85,43 @@ def test_a_plan_without_years_runs_to_the_end_of_its_term() -> None:
 )
 def test_term_period(dated: str, period: tuple[int, int] | None) -> None:
     assert term_period([f"Căn cứ Nghị quyết số 01-NQ/TU {dated} của Tỉnh ủy"]) == period
+
+
+def _read(text: str) -> PlanHeader:
+    blocks = tuple(Paragraph(line) for line in text.split("\n"))
+    return read_header([b.text for b in blocks if b.text.strip()], blocks)
+
+
+def test_a_subject_citing_a_resolution_is_the_title_and_its_number_the_plans() -> None:
+    header = _read(
+        "KẾ HOẠCH\n"
+        "Thực hiện Nghị quyết số 57-NQ/TW, ngày 22/12/2024 của Bộ Chính trị về chuyển đổi số\n"
+        "-----\n"
+        "Căn cứ Nghị quyết số 57-NQ/TW, Ban Thường vụ Đảng ủy xã Bảo Hà ban hành Kế hoạch:"
+    )
+    assert header.title == (
+        "KẾ HOẠCH Thực hiện Nghị quyết số 57-NQ/TW, ngày 22/12/2024 của Bộ Chính trị "
+        "về chuyển đổi số"
+    )
+    assert header.number == "57-NQ/TW"
+    assert header.issuer == "Ban Thường vụ Đảng ủy xã Bảo Hà"
+
+
+def test_a_body_sentence_citing_a_resolution_is_not_the_title() -> None:
+    header = _read(
+        "KẾ HOẠCH\n"
+        "Thực hiện Nghị quyết số 18-NQ/TU của Ban Thường vụ Tỉnh ủy; để cụ thể hóa nghị quyết,"
+    )
+    assert header.title == "KẾ HOẠCH"
+
+
+def test_without_a_cited_document_the_number_is_the_plans_own() -> None:
+    header = _read(
+        "HUYỆN ỦY THANH SƠN\tĐẢNG CỘNG SẢN VIỆT NAM\n"
+        "Số: 112 - KH/HU\tThanh Sơn, ngày 06 tháng 01 năm 2025\n"
+        "KẾ HOẠCH\n"
+        "công tác tuyên giáo năm 2025\n"
+        "Ban Thường vụ Huyện ủy xây dựng kế hoạch công tác tuyên giáo năm 2025 như sau:"
+    )
+    assert header.number == "112-KH/HU"
+    assert header.issuer == "Ban Thường vụ Huyện ủy Thanh Sơn"

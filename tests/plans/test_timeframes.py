@@ -197,6 +197,11 @@ CELL_CASES: list[Row] = [
     _nothing("Tổ chức hội nghị"),
     _nothing("31/2/2025"),
     _nothing("29/2/2025"),
+    # a month range; a cadence inside a range of years starts with it
+    _once("Tháng 01 - 5/2025", "2025-05-31", start="2025-01-01"),
+    _once("tháng 3-tháng 6 năm 2026", "2026-06-30", start="2026-03-01"),
+    _every("Hằng năm, từ 2026 đến 2028", Every.YEAR, start="2026-01-01"),
+    _every("Hằng quý, từ năm 2026 đến năm 2027", Every.QUARTER, start="2026-01-01"),
     _nothing("32/12/2025"),
     _nothing("Tháng 13/2025"),
     _nothing("Quý 5/2025"),
@@ -404,6 +409,32 @@ SCAN_CASES: list[ScanRow] = [
         due="2026-03-31",
     ),
     _found("Kiện toàn Ban Chỉ đạo 35 nếu cần thiết", CONDITIONAL, "nếu cần thiết"),
+    _found(
+        "Kiện toàn tổ chức sau khi có bộ tiêu chí của Tỉnh ủy",
+        CONDITIONAL,
+        "sau khi có bộ tiêu chí của Tỉnh ủy",
+    ),
+    # a sentence that opens on its year is due then
+    _found("Năm 2027, 100% cán bộ được bồi dưỡng kỹ năng", ONCE, "Năm 2027", due="2027-12-31"),
+    _found(
+        "Sơ kết 6 tháng đầu năm 2025 việc thực hiện",
+        ONCE,
+        "Sơ kết 6 tháng đầu năm 2025",
+        due="2025-06-30",
+    ),
+    # words that fold like a cadence but are none
+    _found(
+        "Nắm chắc tình hình, báo cáo Thường trực trước ngày 20 hằng tháng",
+        RECURRING,
+        "hằng tháng",
+        every=Every.MONTH,
+    ),
+    _found(
+        "Trước ngày 30/6/2025, 100% hộ gia đình ký cam kết",
+        ONCE,
+        "Trước ngày 30/6/2025",
+        due="2025-06-30",
+    ),
     _found(
         "Thành lập đội ngũ nòng cốt khi có văn bản hướng dẫn của Trung ương; báo cáo kết quả",
         CONDITIONAL,

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from plans.units import expand_abbreviations, is_group, leading_units, split_units, unit_key
+from plans.units import (
+    expand_abbreviations,
+    is_group,
+    leading_units,
+    split_roles,
+    split_units,
+    unit_key,
+)
 
 SPLITS = [
     ("Đảng ủy, UBND xã, MTTQ", ["Đảng ủy", "Ủy ban nhân dân xã", "Mặt trận Tổ quốc"]),
@@ -107,3 +114,21 @@ def test_expands_the_abbreviations_of_commune_offices(written: str, expanded: st
 def test_groups() -> None:
     assert is_group("Các chi bộ trực thuộc")
     assert not is_group("Chi bộ thôn Nà Hẩu")
+
+
+@pytest.mark.parametrize(
+    ("cell", "lead", "support"),
+    [
+        (
+            "UBND xã (chủ trì); Hội Nông dân xã (phối hợp)",
+            ["Ủy ban nhân dân xã"],
+            ["Hội Nông dân xã"],
+        ),
+        ("MTTQ (chủ trì), các đoàn thể", ["Mặt trận Tổ quốc"], ["Các đoàn thể"]),
+        ("MTTQ, Hội Nông dân (p/h)", ["Mặt trận Tổ quốc"], ["Hội Nông dân"]),
+        ("Đảng ủy, UBND xã", ["Đảng ủy", "Ủy ban nhân dân xã"], []),
+    ],
+)
+def test_role_marks_in_one_unit_cell(cell: str, lead: list[str], support: list[str]) -> None:
+    assert split_roles(cell) == (lead, support)
+    assert split_units(cell) == lead + support
