@@ -465,6 +465,8 @@ NAMED_TIME: tuple[tuple[re.Pattern[str], int], ...] = (
     (compiled("tuan (?:sau|toi|nua)"), 7),
     (compiled("thang (?:sau|toi|nua)"), 30),
     (compiled("ngay kia", "ngay mot", "mot (?:bao cao|gui|nop|tra loi)"), 2),
+    # "đang họp, lát báo": later today, so the next working morning.
+    (compiled("(?:ti |chut )?lat (?:nua )?(?:em |minh |toi )?(?:bao|gui|nop|tra loi)"), 1),
     (
         re.compile(
             words("(?:ngay|sang|trua|chieu|toi) mai")

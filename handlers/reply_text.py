@@ -65,6 +65,8 @@ CHAT_WORDS: dict[str, str] = {
     "ng": "nguoi",
     "tr": "trieu",
     "kp": "kinh phi",
+    "vg": "vuong",
+    "vm": "vuong mac",
     "tl": "tai lieu",
     "kh": "ke hoach",
     "pt": "phan tram",

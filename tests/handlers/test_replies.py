@@ -58,6 +58,7 @@ PROGRESS_CASES: list[Case] = [
     ("80pt", P, 80, None, None),
     ("70", P, 70, None, None),
     ("dc 70 r", P, 70, None, None),
+    ("đã lát 200m đường, đạt 50%", P, 50, None, None),
     ("Đợt 1 đạt 70", P, 70, None, None),
     ("Khoảng 60%", P, 60, None, None),
     ("khoang 60 %", P, 60, None, None),
@@ -114,6 +115,8 @@ DATE_CASES: list[Case] = [
 PROBLEM_CASES: list[Case] = [
     ("vướng kinh phí", PR, None, "vướng kinh phí", None),
     ("vuong kp", PR, None, "vuong kp", None),
+    ("vg kinh phi", PR, None, "vg kinh phi", None),
+    ("vm: chưa có mặt bằng", PR, None, "chưa có mặt bằng", None),
     ("Khó khăn do thiếu tài liệu", PR, None, "Khó khăn do thiếu tài liệu", None),
     ("kho khan do thieu tai lieu", PR, None, "kho khan do thieu tai lieu", None),
     ("Thiếu người", PR, None, "Thiếu người", None),
@@ -192,6 +195,8 @@ SNOOZE_CASES: list[Case] = [
     ("cho em thêm 3 ngày", S, None, None, 3),
     ("nửa tháng nữa", S, None, None, 15),
     ("còn 2 ngày nữa xong", S, None, None, 2),
+    ("đang họp, lát báo", S, None, None, 1),
+    ("lat nua em bao cao", S, None, None, 1),
 ]
 
 OTHER_CASES: list[Case] = [
