@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+
 def freeze_startup_objects() -> None:
     """Exempt what start-up built (imported modules, the platform libraries' models:
     some hundreds of thousands of objects) from later garbage collections.

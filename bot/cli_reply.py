@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from datetime import date, datetime
 from typing import Annotated
 
 import typer
 
 from bot.cli_errors import EXIT_USAGE, fail
+from bot.config import get_settings
 from bot.i18n import _
 from bot.render import N_, help_text
 from handlers.replies import read_reply
@@ -55,17 +57,25 @@ def parse_command(
         return
     if text is None:
         fail(_("Give the reply to read, or --jsonl to read JSON lines on stdin."), EXIT_USAGE)
-    typer.echo(_dumps(read_reply(text).to_json()))
+    typer.echo(_dumps(read_reply(text, _today()).to_json()))
 
 
-def parse_lines(lines: Iterable[str]) -> Iterator[str]:
-    """One JSON reading per non-blank line of ``{"text": …}`` objects, errors in place."""
+def parse_lines(lines: Iterable[str], today: date | None = None) -> Iterator[str]:
+    """One JSON reading per non-blank line of ``{"text": …}`` objects, errors in place.
+
+    ``today`` (default: the local date) is the day a named weekday counts from.
+    """
+    today = today or _today()
     for line in lines:
         if line.strip():
-            yield _dumps(_parse_line(line))
+            yield _dumps(_parse_line(line, today))
 
 
-def _parse_line(line: str) -> dict[str, object]:
+def _today() -> date:
+    return datetime.now(get_settings().tz).date()
+
+
+def _parse_line(line: str, today: date) -> dict[str, object]:
     try:
         record = json.loads(line)
     except json.JSONDecodeError:
@@ -73,7 +83,7 @@ def _parse_line(line: str) -> dict[str, object]:
     text = record.get("text") if isinstance(record, dict) else None
     if not isinstance(text, str):
         return {"error": _('This line has no "text" string.')}
-    return read_reply(text).to_json()
+    return read_reply(text, today).to_json()
 
 
 def _dumps(record: dict[str, object]) -> str:

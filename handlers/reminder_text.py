@@ -281,5 +281,3 @@ class ReminderComposer:
     def _today(self, reminder: Reminder) -> date:
         moment: datetime = self._clock.now() if self._clock is not None else reminder.due_at
         return moment.astimezone(self._tz).date()
-
-

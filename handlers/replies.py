@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from handlers import reply_rules as rules
@@ -73,13 +74,17 @@ class _Reply:
         return self.text[clause.start : clause.end]
 
 
-def read_reply(text: str) -> ReplyReading:
-    """Read one reply: intent, percent (0–100), the problem as written, snooze days."""
+def read_reply(text: str, today: date | None = None) -> ReplyReading:
+    """Read one reply: intent, percent (0–100), the problem as written, snooze days.
+
+    ``today`` (the reader's local date) lets "để thứ 2 em báo cáo" count the days
+    to next Monday; without it a named weekday is not read as a delay.
+    """
     canon = canonical(text)
     reply = _Reply(canon, clauses(canon))
     percent = _read_percent(reply)
     problem = _read_problem(reply)
-    snooze_days = _read_snooze(reply.text)
+    snooze_days = _read_snooze(reply.text, today)
     said_done, partly = _said_done(reply, rules.STRONG_DONE)
     weakly_done, partly_weakly = _said_done(reply, rules.WEAK_DONE)
     in_progress = partly or partly_weakly or rules.PROGRESS.search(reply.text) is not None
@@ -296,8 +301,11 @@ def _group_text(reply: _Reply, first: tuple[int, int], last_index: int) -> str:
 # ---------------------------------------------------------------- snooze
 
 
-def _read_snooze(text: str) -> int | None:
+def _read_snooze(text: str, today: date | None) -> int | None:
     """Days to wait before reminding again, if the reply asks for a delay."""
+    weekday = rules.WEEKDAY.search(text) if today is not None else None
+    if today is not None and weekday is not None and rules.WEEKDAY_DELAY.search(text):
+        return _days_to(today, rules.weekday_of(weekday), next_week=bool(weekday.group("next")))
     future = rules.FUTURE_TIME.search(text)
     if future:
         count, unit = future.group(1, 2) if future.group(1) else future.group(3, 4)
@@ -310,3 +318,11 @@ def _read_snooze(text: str) -> int | None:
         if asks or rules.DELAY_VERBS.search(text[: counted.start()]):
             return max(int(counted.group(1)) * rules.unit_days(counted.group(2)), 1)
     return rules.DEFAULT_SNOOZE_DAYS if asks else None
+
+
+def _days_to(today: date, weekday: int, *, next_week: bool) -> int:
+    """Days from ``today`` to the coming ``weekday`` (to the one of next week if asked)."""
+    days = (weekday - today.weekday()) % 7
+    if next_week and weekday > today.weekday():
+        days += 7
+    return days or 7

@@ -497,6 +497,23 @@ DELAY_VERBS = re.compile(
 
 DEFAULT_SNOOZE_DAYS = 1
 
+WEEKDAY = re.compile(
+    r"\b(?:thu (?P<day>[2-7]|hai|ba|tu|nam|sau|bay)|(?P<sunday>chu nhat))\b"
+    r"(?! (?:tuan )?(?:truoc|vua qua|roi))(?P<next> (?:tuan|sang tuan) (?:sau|toi))?"
+)
+"""A day of the week ahead: "thứ 2", "thứ sáu tuần sau", "chủ nhật" (not "thứ 2 tuần trước")."""
+WEEKDAY_DELAY = re.compile(
+    words("bao cao", "bao", "gui", "nop", "tra loi", "nhac", "hen", "de", "doi", "lam", "xong")
+)
+"""Words that make a named weekday the day to come back: "để thứ 2 em báo cáo"."""
+_WEEKDAYS = {"2": 0, "hai": 0, "3": 1, "ba": 1, "4": 2, "tu": 2, "5": 3, "nam": 3}
+_WEEKDAYS |= {"6": 4, "sau": 4, "7": 5, "bay": 5}
+
+
+def weekday_of(match: re.Match[str]) -> int:
+    """Monday 0 … Sunday 6 for a :data:`WEEKDAY` match."""
+    return 6 if match.group("sunday") else _WEEKDAYS[match.group("day")]
+
 
 def unit_days(unit: str) -> int:
     """Days in one ``ngay``/``hom``/``bua``/``tuan``/``thang``."""

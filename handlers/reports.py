@@ -237,9 +237,9 @@ async def report_text(turn: Turn) -> bool:
     if waiting is not None and (assignment is None or assignment.id == waiting["assignment_id"]):
         target = await _own_assignment(turn, waiting["assignment_id"])
         if target is not None:
-            await _report(turn, target, _as_problem(rest))
+            await _report(turn, target, _as_problem(rest, _today(turn)))
             return True
-    reading = read_reply(rest)
+    reading = read_reply(rest, _today(turn))
     if reading.intent is Intent.OTHER:
         turn.report.parsed = reading.to_json()
         turn.say(turn._(HELP))
@@ -261,10 +261,10 @@ def _split_code(text: str) -> tuple[str | None, str]:
     return match.group(1), rest
 
 
-def _as_problem(text: str) -> ReplyReading:
+def _as_problem(text: str, today: date) -> ReplyReading:
     """The answer to "what is the problem?": read as usual, but the whole text is the
     problem when the reading finds none and reports no progress made."""
-    reading = read_reply(text)
+    reading = read_reply(text, today)
     if (
         reading.problem is not None
         or reading.percent
@@ -280,7 +280,7 @@ async def _only_current(turn: Turn, text: str) -> Assignment | None:
     if len(choices) == 1:
         return choices[0][0]
     if not choices:
-        turn.report.parsed = read_reply(text).to_json()
+        turn.report.parsed = read_reply(text, _today(turn)).to_json()
         turn.say(turn._(NO_OPEN))
         return None
     turn.report.parsed = {"awaiting": "pick", "text": text}
@@ -513,7 +513,7 @@ async def _pick(turn: Turn, assignment: Assignment) -> None:
     if not isinstance(text, str):
         turn.say(turn._(PICK_EXPIRED))
         return
-    reading = read_reply(text)
+    reading = read_reply(text, _today(turn))
     if reading.intent is Intent.OTHER:
         turn.report.parsed = reading.to_json()
         turn.say(turn._(HELP))

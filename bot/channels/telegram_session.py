@@ -65,4 +65,3 @@ class JsonBodySession(AiohttpSession):
             if value is not None:
                 body[key] = value
         return body
-

@@ -7,6 +7,7 @@ import json
 import re
 import unicodedata
 from contextlib import redirect_stdout
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -351,3 +352,26 @@ def test_percent_is_within_bounds_and_snooze_only_with_snooze(text: str) -> None
     assert (reading.snooze_days is not None) == (reading.intent is Intent.SNOOZE)
     if reading.intent is Intent.DONE:
         assert reading.percent == 100
+
+
+WEDNESDAY = date(2026, 11, 25)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("để thứ 2 em báo cáo", 5),
+        ("thứ sáu em gửi", 2),
+        ("thu 4 bc nhe", 7),
+        ("thứ 6 tuần sau báo cáo", 9),
+        ("Hẹn thứ 2 tuần sau", 5),
+        ("chủ nhật em gửi báo cáo", 4),
+    ],
+)
+def test_a_named_weekday_counts_from_today(text: str, days: int) -> None:
+    assert read_reply(text, WEDNESDAY) == ReplyReading(Intent.SNOOZE, None, None, days)
+
+
+@pytest.mark.parametrize("text", ["thứ 2 họp chi bộ", "đã họp thứ 2 tuần trước", "thứ 2 đã gửi"])
+def test_a_weekday_that_is_no_delay(text: str) -> None:
+    assert read_reply(text, WEDNESDAY).intent is not Intent.SNOOZE

@@ -358,6 +358,19 @@ async def test_the_only_task_takes_plain_text(database: Database) -> None:
     assert answer.text.startswith("Đã ghi nhận: Hoàn thành")
 
 
+async def test_a_named_weekday_postpones_to_that_day(database: Database) -> None:
+    world = await build(database, tasks=1)
+    task = world.mine[0]
+
+    [answer] = await world.send("để thứ 2 em báo cáo")
+
+    # Sent on Tuesday 01/12/2026: next Monday is six days away.
+    until = snoozed_until(NOW, 6, ReminderPolicy(), world.deps.calendar)
+    pending = [r for r in await world.reminders(task) if r.state == ReminderState.PENDING]
+    assert pending[0].due_at == until
+    assert answer.text.splitlines()[0] == "Đã ghi nhận: Nhắc lại lúc 08:00 ngày 07/12/2026"
+
+
 async def test_with_two_tasks_plain_text_asks_which_and_the_pick_applies_it(
     database: Database,
 ) -> None:
