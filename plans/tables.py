@@ -92,7 +92,7 @@ def table_tasks(table: Table, appendix: int) -> list[ExtractedTask]:
 
 
 def _pad(row: Sequence[str], width: int) -> list[str]:
-    cells = [squash(c.replace("\n", " \n ")).replace(" \n ", "\n") for c in row]
+    cells = ["\n".join(line for part in c.split("\n") if (line := squash(part))) for c in row]
     return (cells + [""] * width)[: max(width, len(cells))]
 
 

@@ -170,6 +170,25 @@ def test_word_table_with_merged_section_row() -> None:
     assert task.when.due == date(2026, 3, 31)
 
 
+def test_word_cell_with_a_paragraph_per_dash_item(tmp_path: Path) -> None:
+    header = ("STT", "Nội dung", "Chủ trì", "Thời gian")
+    row = (
+        "1",
+        "- Tuyên truyền kỷ niệm Ngày giải phóng miền Nam\n"
+        "- Tuyên truyền kỷ niệm Ngày sinh Chủ tịch Hồ Chí Minh",
+        "Ban Văn hóa - Xã hội",
+        "Tháng 4/2026",
+    )
+    path = tmp_path / "plan.docx"
+    build_docx(Document((Paragraph("KẾ HOẠCH"), Table((header, row)))), path)
+    plan = extract_plan(read_plan(path))
+    assert [t.content for t in plan.tasks] == [
+        "Tuyên truyền kỷ niệm Ngày giải phóng miền Nam",
+        "Tuyên truyền kỷ niệm Ngày sinh Chủ tịch Hồ Chí Minh",
+    ]
+    assert {t.when.due for t in plan.tasks} == {date(2026, 4, 30)}
+
+
 def test_document_without_tasks_gives_none() -> None:
     plan = _text_plan("THÔNG BÁO\nVề việc nghỉ lễ Quốc khánh 2/9.\n\nNơi nhận:\n- Các chi bộ.\n")
     assert plan.tasks == []
