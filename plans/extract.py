@@ -34,6 +34,7 @@ _CLOSING = (
     "tren day la",
     "trong qua trinh",
     "qua trinh trien khai",
+    "qua trinh thuc hien",
     "noi nhan",
     "t/m ",
     "tm.",

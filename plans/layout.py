@@ -35,6 +35,9 @@ HEADER_WORDS = (
     "don vi",
     "co quan",
     "ghi chu",
+    "doi tuong",
+    "kiem tra",
+    "tham muu",
 )
 _MARKER = re.compile(
     rf"^(?:{BULLET_CLASS}\s*|\(?\d{{1,2}}\)|\d{{1,2}}(?:\.\d{{1,2}})*(?:\.|\s*[-–])?\s|[a-zđ]\)\s"
@@ -44,6 +47,9 @@ _SENTENCE_END = (".", ";", ":", "!", "?", "…", "/.")
 _INLINE_DASH = re.compile(r"(?<=[.;:…])\s+-\s*(?=[A-ZĐÀ-Ỹ0-9“\"])")
 _WRAP_MIN = 60
 _WRAP_SHARE = 0.8
+# A line that stops on a comma or a word that needs what follows ("phối hợp với")
+# goes on in the next one, whatever its case.
+_CARRIES_ON = re.compile(r"(?:,|\b(?:với|và|của|cho|các|những|theo|tại|về|để|từ|đến))$")
 _ROW_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,2})*|[IVXL]{1,5}|[A-ZĐ])\s*[.)]?(?:\s|$)")
 
 
@@ -298,6 +304,8 @@ def _continues(previous: str, line: _Line, text: str, after_blank: bool, cut: bo
     if _first_letter(text).islower():
         return not previous.endswith(_SENTENCE_END) or not after_blank
     indented = line.text[:1] in (" ", "\t")
+    if not after_blank and _CARRIES_ON.search(previous):
+        return True
     return (
         cut
         and not after_blank

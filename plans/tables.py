@@ -37,11 +37,24 @@ class Columns:
 _COLUMN_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("support", ("phoi hop",)),
     ("time", ("thoi gian", "thoi han", "tien do", "hoan thanh", "moc")),
-    ("lead", ("chu tri", "phu trach", "thuc hien", "don vi", "co quan", "trach nhiem")),
+    ("lead", ()),
     ("target", ("san pham", "ket qua", "chi tieu")),
     ("content", ("noi dung", "nhiem vu", "cong viec")),
     ("number", ("stt", "so thu tu", "tt", "so")),
 )
+# The lead column, best cue first: an office that leads or advises outranks a
+# generic "đơn vị"/"phụ trách" column; a column of leaders' names never leads.
+_LEAD_CUES = (
+    "chu tri",
+    "tham muu",
+    "doan kiem tra",
+    "thuc hien",
+    "don vi",
+    "co quan",
+    "trach nhiem",
+    "phu trach",
+)
+_PERSON_COLUMN = ("lanh dao", "nguoi ", "ca nhan")
 
 
 def find_columns(header: Sequence[str]) -> Columns | None:
@@ -55,6 +68,9 @@ def find_columns(header: Sequence[str]) -> Columns | None:
                 break
     if "content" not in found:
         return None
+    lead = _lead_column(header, set(found.values()))
+    if lead is not None:
+        found["lead"] = lead
     return Columns(
         number=found.get("number"),
         content=found["content"],
@@ -63,6 +79,17 @@ def find_columns(header: Sequence[str]) -> Columns | None:
         time=found.get("time"),
         target=found.get("target"),
     )
+
+
+def _lead_column(header: Sequence[str], taken: set[int]) -> int | None:
+    ranked = [
+        (rank, index)
+        for index, cell in enumerate(header)
+        if index not in taken and not fold(cell).startswith(_PERSON_COLUMN)
+        for rank, cue in enumerate(_LEAD_CUES)
+        if _cue_in(cue, fold(cell))
+    ]
+    return min(ranked)[1] if ranked else None
 
 
 def _cue_in(cue: str, folded: str) -> bool:
@@ -81,13 +108,19 @@ def table_tasks(table: Table, appendix: int) -> list[ExtractedTask]:
     tasks: list[ExtractedTask] = []
     section = ""
     prefix = "PL" if appendix <= 1 else f"PL{appendix}"
-    for row in rows[start + 1 :]:
-        cells = _pad(row, len(rows[start]))
-        heading = _section_of(cells, columns)
+    body = [_pad(row, len(rows[start])) for row in rows[start + 1 :]]
+    for index, cells in enumerate(body):
+        following = body[index + 1] if index + 1 < len(body) else []
+        heading = _section_of(cells, columns) or _numbered_group(cells, columns, following)
         if heading is not None:
             section = heading
             continue
-        tasks.extend(_row_tasks(cells, columns, f"{prefix}.{section}" if section else prefix))
+        number = _cell(cells, columns.number).strip()
+        # "2.1" numbers the row in full, and so does "3." after the numbered group
+        # "2."; "1" counts within the section row above.
+        full = "." in number.strip(" .") or (section.isdigit() and number.endswith("."))
+        ref = prefix if full or not section else f"{prefix}.{section}"
+        tasks.extend(_row_tasks(cells, columns, ref))
     return tasks
 
 
@@ -106,6 +139,19 @@ def _section_of(cells: list[str], columns: Columns) -> str | None:
     if len(filled) == 2 and _cell(cells, columns.content) != filled[1]:
         return None
     return m.group(1)
+
+
+def _numbered_group(cells: list[str], columns: Columns, following: list[str]) -> str | None:
+    """An Arabic-numbered row heading the rows under it ("2." over "2.1", "2.2")."""
+    number = _cell(cells, columns.number).strip()
+    filled = {i for i, c in enumerate(cells) if c and c != _cell(cells, columns.content)}
+    if not number or filled - {columns.number}:
+        return None
+    label = number.rstrip(".")
+    child = _cell(following, columns.number).strip()
+    if label.isdigit() and child.startswith(f"{label}.") and child.rstrip(".") != label:
+        return label
+    return None
 
 
 def _cell(cells: list[str], index: int | None) -> str:

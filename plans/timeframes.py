@@ -84,9 +84,10 @@ def _fold_char_by_char(source: str) -> _Folded:
 # Every pattern below runs on folded text.
 
 _CELL_CONDITION = re.compile(
-    r"\bkhi\s+(?:co|can)\b"
+    r"\bkhi\s+(?:co|can|duoc)\b"
     r"|\bneu\b"
-    r"|\bsau\s+khi\b"
+    r"|\bsau\s+khi\b|(?<!trong va )\bsau\s+(?:dai\s+hoi|hoi\s+nghi)\b"
+    r"|\bke\s+tu\s+(?:ngay|khi)\b"
     r"|\btheo\s+(?:su\s+)?(?:chi\s+dao|huong\s+dan|ke\s+hoach|yeu\s+cau|van\s+ban)\b"
     r"|\bdot\s+xuat\b"
     r"|\btuy\s+(?:tinh\s+hinh|theo)\b"
@@ -98,7 +99,9 @@ _PROSE_CONDITION = re.compile(
     r"\((?P<inner>[^()]*\b(?:neu|khi\s+co)\b[^()]*)\)"
     r"|\bneu\s+can(?:\s+thiet)?\b"
     r"|\bkhi\s+co\s+thay\s+doi\b[^;.()]*"
-    r"|\bkhi\s+co\s+(?:van\s+ban|huong\s+dan|chi\s+dao|ke\s+hoach|yeu\s+cau|quyet\s+dinh)\b[^;.()]*"
+    r"|\bkhi\s+co\s+(?:van\s+ban|huong\s+dan|chi\s+dao|ke\s+hoach|yeu\s+cau|quyet\s+dinh"
+    r"|chi\s+tieu|kinh\s+phi)\b[^;.()]*"
+    r"|\bkhi\s+duoc\s+(?:phan\s+bo|bo\s+tri|cap|giao|phe\s+duyet)\b[^;.()]*"
     r"|\bsau\s+khi\s+(?:co|duoc)\b[^;.()]*"
 )
 

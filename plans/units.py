@@ -19,6 +19,7 @@ ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     ("UBMTTQ", "Ủy ban Mặt trận Tổ quốc"),
     ("MTTQVN", "Mặt trận Tổ quốc Việt Nam"),
     ("BTG&DV", "Ban Tuyên giáo và Dân vận"),
+    ("TG&DV", "Tuyên giáo và Dân vận"),
     ("BTGDV", "Ban Tuyên giáo và Dân vận"),
     ("UBKTĐU", "Ủy ban Kiểm tra Đảng ủy"),
     ("BCHQS", "Ban Chỉ huy Quân sự"),
@@ -39,6 +40,8 @@ ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     ("CT-XH", "chính trị - xã hội"),
     ("KT-XH", "kinh tế - xã hội"),
     ("HLHPN", "Hội Liên hiệp Phụ nữ"),
+    ("LHPN", "Liên hiệp Phụ nữ"),
+    ("CHQS", "Chỉ huy Quân sự"),
     ("HCCB", "Hội Cựu chiến binh"),
     ("VPĐU", "Văn phòng Đảng ủy"),
     ("VPHU", "Văn phòng Huyện ủy"),
@@ -57,6 +60,7 @@ ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     ("BDV", "Ban Dân vận"),
     ("BTC", "Ban Tổ chức"),
     ("HPN", "Hội Phụ nữ"),
+    ("ND", "Nông dân"),
     ("HCM", "Hồ Chí Minh"),
     ("BTG", "Ban Tuyên giáo"),
     ("BCH", "Ban Chấp hành"),
@@ -260,6 +264,9 @@ _VERBS = frozenset(
         "chiu trach",
     )
 )
+# One-word verbs that end a unit's name, as written ("có" folds like "cơ" of "cơ quan"):
+# "Ủy ban Kiểm tra Đảng ủy giúp Ban Chấp hành …", "Các chi bộ có trách nhiệm …".
+_SINGLE_VERBS = frozenset({"giúp", "có", "chịu"})
 _TO_CHUC_NOUN = ("chinh tri", "dang", "co so", "xa hoi", "hoi", "doan")
 _LEAD_IN = ("giao cho ", "giao ", "yeu cau ", "de nghi ")
 _SPLIT_AND = re.compile(r"\s+(?:và|với)\s+", re.IGNORECASE)
@@ -439,6 +446,8 @@ def _phrase_end(words: list[str]) -> int:
 def _verb_at(words: list[str], k: int) -> bool:
     if words[k][:1].isupper():
         return False
+    if words[k].strip(",;:").lower() in _SINGLE_VERBS:
+        return True
     pair = fold(" ".join(w.strip(",;:") for w in words[k : k + 2]))
     if pair not in _VERBS:
         return False

@@ -281,3 +281,45 @@ def test_hyphen_numbers_letter_groups_role_marks_and_the_handover_sentence() -> 
     checks = next(t for t in plan.tasks if t.content.startswith("Kiểm tra"))
     assert (checks.when.kind, checks.when.every) == (TimeKind.RECURRING, "year")
     assert (checks.when.start, checks.when.due) == (date(2026, 1, 1), None)
+
+
+def test_column_of_leaders_names_is_not_the_lead_and_numbered_groups_head_rows() -> None:
+    header = (
+        "STT",
+        "Nội dung công việc",
+        "Lãnh đạo phụ trách",
+        "Cơ quan tham mưu",
+        "Cơ quan phối hợp",
+        "Thời gian",
+    )
+    rows = (
+        header,
+        ("1.", "Đổi mới tư duy về kinh tế tư nhân", "", "", "", ""),
+        ("1.1", "Tổ chức hội nghị quán triệt", "Đ/c Bí thư", "Ban TG&DV", "VP ĐU", "Tháng 7/2026"),
+        ("2.", "Kiểm tra việc thực hiện chính sách", "Đ/c Chủ nhiệm", "UBKT", "", "Năm 2027"),
+    )
+    plan = extract_plan(Document((Paragraph("KẾ HOẠCH"), Table(rows))))
+    got = [(t.ref, t.content, t.lead, t.support) for t in plan.tasks]
+    assert got == [
+        (
+            "PL.1.1",
+            "Tổ chức hội nghị quán triệt",
+            ["Ban Tuyên giáo và Dân vận"],
+            ["Văn phòng Đảng ủy"],
+        ),
+        ("PL.2", "Kiểm tra việc thực hiện chính sách", ["Ủy ban Kiểm tra"], []),
+    ]
+
+
+def test_an_inspection_table_is_led_by_the_inspecting_team() -> None:
+    header = (
+        "TT",
+        "Nội dung kiểm tra",
+        "Đối tượng kiểm tra",
+        "Thời gian kiểm tra",
+        "Đoàn kiểm tra",
+    )
+    row = ("1", "Kiểm tra việc thu, nộp đảng phí", "05 chi bộ", "Quý II/2026", "UBKT Đảng ủy")
+    plan = extract_plan(Document((Paragraph("KẾ HOẠCH"), Table((header, row)))))
+    [task] = plan.tasks
+    assert (task.lead, task.when.due) == (["Ủy ban Kiểm tra Đảng ủy"], date(2026, 6, 30))

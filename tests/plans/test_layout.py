@@ -106,6 +106,20 @@ def test_a_repeated_header_takes_its_wrapped_cell_along() -> None:
     )
 
 
+def test_a_line_ending_on_a_connective_goes_on_in_the_next() -> None:
+    blocks = _laid(
+        "- Ban Tuyên giáo và Dân vận chủ trì, phối hợp với\n"
+        "Ban Xây dựng Đảng tham mưu tổ chức hội nghị.\n"
+        "- Văn phòng theo dõi,\n"
+        "Tổng hợp kết quả."
+    )
+    assert [b.text for b in blocks if isinstance(b, Paragraph)] == [
+        "- Ban Tuyên giáo và Dân vận chủ trì, phối hợp với Ban Xây dựng Đảng tham mưu tổ chức "
+        "hội nghị.",
+        "- Văn phòng theo dõi, Tổng hợp kết quả.",
+    ]
+
+
 def test_a_cell_broken_over_lines_resumes_its_row() -> None:
     blocks = _laid(
         "TT\tNhiệm vụ\tChủ trì\tPhối hợp\tThời gian\n"

@@ -202,6 +202,9 @@ CELL_CASES: list[Row] = [
     _once("tháng 3-tháng 6 năm 2026", "2026-06-30", start="2026-03-01"),
     _every("Hằng năm, từ 2026 đến 2028", Every.YEAR, start="2026-01-01"),
     _every("Hằng quý, từ năm 2026 đến năm 2027", Every.QUARTER, start="2026-01-01"),
+    _when("Khi được phân bổ kinh phí"),
+    _when("Sau Đại hội Đảng bộ phường"),
+    _when("Trong 15 ngày kể từ ngày có quyết định"),
     _nothing("32/12/2025"),
     _nothing("Tháng 13/2025"),
     _nothing("Quý 5/2025"),
@@ -413,6 +416,16 @@ SCAN_CASES: list[ScanRow] = [
         "Kiện toàn tổ chức sau khi có bộ tiêu chí của Tỉnh ủy",
         CONDITIONAL,
         "sau khi có bộ tiêu chí của Tỉnh ủy",
+    ),
+    _found(
+        "Mở lớp bồi dưỡng khi có chỉ tiêu của Trường Chính trị tỉnh",
+        CONDITIONAL,
+        "khi có chỉ tiêu của Trường Chính trị tỉnh",
+    ),
+    _found(
+        "Mua sắm thiết bị khi được phân bổ kinh phí",
+        CONDITIONAL,
+        "khi được phân bổ kinh phí",
     ),
     # a sentence that opens on its year is due then
     _found("Năm 2027, 100% cán bộ được bồi dưỡng kỹ năng", ONCE, "Năm 2027", due="2027-12-31"),

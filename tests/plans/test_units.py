@@ -69,6 +69,13 @@ LEADING = [
         "đẩy mạnh",
     ),
     ("Các chi bộ tổ chức học tập", ["Các chi bộ"], "tổ chức học tập"),
+    ("Các chi bộ có trách nhiệm triển khai", ["Các chi bộ"], "có trách nhiệm triển khai"),
+    (
+        "Ủy ban Kiểm tra Đảng ủy giúp Ban Chấp hành kiểm tra",
+        ["Ủy ban Kiểm tra Đảng ủy"],
+        "giúp Ban Chấp hành kiểm tra",
+    ),
+    ("Các cơ quan, đơn vị tổ chức học tập", ["Các cơ quan, đơn vị"], "tổ chức học tập"),
     ("Tổ chức quán triệt kế hoạch", [], "Tổ chức quán triệt kế hoạch"),
     ("Ban hành kế hoạch thực hiện", [], "Ban hành kế hoạch thực hiện"),
 ]
@@ -105,6 +112,9 @@ def test_expansion_keeps_words_that_merely_contain_an_abbreviation() -> None:
         ("UBKTĐU", "Ủy ban Kiểm tra Đảng ủy"),
         ("HCCB, HPN xã", "Hội Cựu chiến binh, Hội Phụ nữ xã"),
         ("Phòng KT-HT", "Phòng Kinh tế - Hạ tầng"),
+        ("Ban TG&DV Đảng ủy", "Ban Tuyên giáo và Dân vận Đảng ủy"),
+        ("Hội ND, Hội LHPN", "Hội Nông dân, Hội Liên hiệp Phụ nữ"),
+        ("Ban CHQS xã", "Ban Chỉ huy Quân sự xã"),
     ],
 )
 def test_expands_the_abbreviations_of_commune_offices(written: str, expanded: str) -> None:
