@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from plans.layout import lay_out
 from plans.metadata import read_header, term_period
@@ -78,7 +78,19 @@ def extract_plan(document: Document) -> ExtractedPlan:
         walker.after_table(block)
     tasks.extend(walker.walk(pending))
     period = header.period or _period_of(tasks) or term_period(paragraphs)
+    if period is not None:
+        tasks = [_dated(task, period[0]) for task in tasks]
     return ExtractedPlan(header.title, header.number, header.issuer, period, tasks)
+
+
+def _dated(task: ExtractedTask, year: int) -> ExtractedTask:
+    """Read again a time that names no year ("Tháng 10"), as in the plan's first ``year``."""
+    when = task.when
+    if when.kind is TimeKind.UNSPECIFIED and when.text:
+        when = parse_timeframe(when.text, year)
+    elif task.origin != "table" and when.kind is TimeKind.CONTINUOUS and not when.text:
+        when = scan_timeframe(task.content, year) or when
+    return replace(task, when=when)
 
 
 def _period_of(tasks: Sequence[ExtractedTask]) -> tuple[int, int] | None:

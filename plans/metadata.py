@@ -45,6 +45,9 @@ _BODY_CASE = (
 _PLACEHOLDER = re.compile(r"\s*(?:…|\.{2,})[….\s]*$")
 _TERM_YEARS = 5
 _SUBJECT_MAX = 400
+_ONE_YEAR = re.compile(
+    r"(?<!tháng )(?<!tháng \d)(?<!tháng \d\d)\bnăm\s+((?:19|20)\d{2})(?!\d)", re.I
+)
 _DATE_YEAR = re.compile(
     r"ngày\s+\d{1,2}(?:\s*[/.-]\s*\d{1,2}\s*[/.-]\s*|\s+tháng\s+\d{1,2}\s+năm\s+)"
     r"((?:19|20)\d{2})(?!\d)",
@@ -78,7 +81,7 @@ def read_header(paragraphs: Sequence[str], blocks: Sequence[Block] = ()) -> Plan
     issuer = squash(issuer_match.group(1)) if issuer_match else _header_body(fragments)
     if issuer is not None:
         issuer = _fill_place(issuer, opening[: body_at + 4], fragments)
-    period = _period(title) or _period(body)
+    period = _period(title) or _one_year(title) or _period(body)
     return PlanHeader(title=title, number=number, issuer=issuer, period=period)
 
 
@@ -179,6 +182,12 @@ def _opens_body(line: str) -> bool:
 def _number(text: str) -> str | None:
     m = _NUMBER.search(text)
     return f"{m.group(1)}-{m.group(2)}" if m else None
+
+
+def _one_year(title: str) -> tuple[int, int] | None:
+    """The year of a plan for one year ("Kế hoạch công tác năm 2026"), not of a date."""
+    m = _ONE_YEAR.search(title)
+    return (int(m.group(1)), int(m.group(1))) if m else None
 
 
 def _own_number(fragments: Sequence[str]) -> str | None:

@@ -401,8 +401,9 @@ def _bounds(raw: _Raw, year: int | None) -> tuple[date, date] | None:
     return _BOUNDS[raw.unit](raw, year)
 
 
-def _filled_years(raws: Sequence[_Raw]) -> list[int | None]:
-    """Give each year-less expression the year of the next one that has it, else the last."""
+def _filled_years(raws: Sequence[_Raw], year: int | None) -> list[int | None]:
+    """Give each year-less expression the year of the next one that has it, else the
+    last, else ``year`` (the plan's own, when it covers one year)."""
     known = [r.year if r.year is not None and _valid_year(r.year) else None for r in raws]
     filled: list[int | None] = []
     for i, raw in enumerate(raws):
@@ -411,7 +412,7 @@ def _filled_years(raws: Sequence[_Raw]) -> list[int | None]:
             continue
         later = next((y for y in known[i + 1 :] if y is not None), None)
         earlier = next((y for y in reversed(known[:i]) if y is not None), None)
-        filled.append(later if later is not None else earlier)
+        filled.append(later if later is not None else earlier if earlier is not None else year)
     return filled
 
 
@@ -479,7 +480,7 @@ def _merge_ranges(points: Sequence[_Point]) -> list[_Point]:
     return merged
 
 
-def _collect_points(text: str, role_of: _RoleReader) -> tuple[_Point, ...]:
+def _collect_points(text: str, role_of: _RoleReader, year: int | None) -> tuple[_Point, ...]:
     quoted = [m.span() for m in _QUOTED.finditer(text)]
     raws = [
         raw
@@ -488,8 +489,8 @@ def _collect_points(text: str, role_of: _RoleReader) -> tuple[_Point, ...]:
         and not _is_citation(text, raw := _READERS[m.lastgroup](m), quoted)
     ]
     points: list[_Point] = []
-    for raw, year in zip(raws, _filled_years(raws), strict=True):
-        bounds = _bounds(raw, year)
+    for raw, filled in zip(raws, _filled_years(raws, year), strict=True):
+        bounds = _bounds(raw, filled)
         if bounds is None:
             continue
         role = role_of(text, raw.start, points[-1].stop if points else None)
@@ -661,14 +662,15 @@ def _first_verdict(ev: _Evidence, rules: Sequence[_Rule]) -> Timeframe | None:
     return None
 
 
-def parse_timeframe(text: str) -> Timeframe:
+def parse_timeframe(text: str, year: int | None = None) -> Timeframe:
     """Read a whole time cell or phrase, such as a table's "Thời gian thực hiện".
 
     Matching ignores case, diacritics, spacing and dash style. Precedence when
     several cues appear: a condition, then an explicit "từ ... đến ..." range or
     several deadlines, then a cadence, then an open start ("Từ năm 2022"), then a
     single deadline, then "thường xuyên". ``text`` of the result is the input,
-    NFC-normalised and stripped; nothing readable gives ``unspecified``.
+    NFC-normalised and stripped; nothing readable gives ``unspecified``. ``year``
+    dates a month or quarter written without one ("Tháng 10").
     """
     folded = _fold_mapped(text)
     ev = _Evidence(
@@ -677,20 +679,21 @@ def parse_timeframe(text: str) -> Timeframe:
         condition=_condition_cue(folded, _CELL_CONDITION),
         cadence=_cadence_cue(folded),
         continuity=_continuity_cue(folded.text),
-        points=_collect_points(folded.text, _cell_role),
+        points=_collect_points(folded.text, _cell_role, year),
     )
     verdict = _first_verdict(ev, _CELL_RULES)
     return verdict or Timeframe(folded.source.strip(), TimeKind.UNSPECIFIED)
 
 
-def scan_timeframe(prose: str) -> Timeframe | None:
+def scan_timeframe(prose: str, year: int | None = None) -> Timeframe | None:
     """Find a time cue inside a long task sentence; ``None`` when there is none.
 
     Dates count only after a deadline cue ("trước ngày", "chậm nhất", "đến năm",
     "trong năm", "trong quý", "trong suốt giai đoạn" ...), and never when they
     date, number or title a cited document. Precedence: a condition, then a
     cadence, then deadlines, then "thường xuyên"/"liên tục". ``text`` of the
-    result is the cue phrase as written in ``prose``.
+    result is the cue phrase as written in ``prose``. ``year`` dates a month or
+    quarter written without one.
     """
     folded = _fold_mapped(prose)
     ev = _Evidence(
@@ -699,6 +702,6 @@ def scan_timeframe(prose: str) -> Timeframe | None:
         condition=_condition_cue(folded, _PROSE_CONDITION),
         cadence=_cadence_cue(folded),
         continuity=_continuity_cue(folded.text),
-        points=_collect_points(folded.text, _prose_role),
+        points=_collect_points(folded.text, _prose_role, year),
     )
     return _first_verdict(ev, _PROSE_RULES)

@@ -323,3 +323,14 @@ def test_an_inspection_table_is_led_by_the_inspecting_team() -> None:
     plan = extract_plan(Document((Paragraph("KẾ HOẠCH"), Table((header, row)))))
     [task] = plan.tasks
     assert (task.lead, task.when.due) == (["Ủy ban Kiểm tra Đảng ủy"], date(2026, 6, 30))
+
+
+def test_a_one_year_plan_dates_the_months_it_names_without_a_year() -> None:
+    plan = _text_plan(
+        "KẾ HOẠCH\nCông tác tuyên giáo năm 2026\n\n"
+        "TT\tNội dung\tChủ trì\tThời gian\n"
+        "1\tTổ chức hội nghị báo cáo viên\tBan Tuyên giáo\tTrong tháng 10\n"
+        "2\tSơ kết công tác tuyên giáo\tBan Tuyên giáo\t6 tháng cuối năm\n"
+    )
+    assert plan.period == (2026, 2026)
+    assert [t.when.due for t in plan.tasks] == [date(2026, 10, 31), date(2026, 12, 31)]

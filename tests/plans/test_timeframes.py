@@ -522,3 +522,17 @@ def test_scan_lists_several_deadlines() -> None:
 )
 def test_fold(text: str, folded: str) -> None:
     assert fold(text) == folded
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("Trong tháng 10", "2026-10-31"),
+        ("6 tháng cuối năm", "2026-12-31"),
+        ("Quý II", "2026-06-30"),
+    ],
+)
+def test_a_time_without_a_year_takes_the_year_given(text: str, due: str) -> None:
+    assert parse_timeframe(text).kind is UNSPECIFIED
+    got = parse_timeframe(text, 2026)
+    assert (got.kind, got.due) == (ONCE, date.fromisoformat(due))
