@@ -11,6 +11,13 @@ from plans.text import fold, squash
 
 _DOC_TYPES = ("ke hoach", "chuong trinh hanh dong", "chuong trinh", "de an", "phuong an")
 _NUMBER = re.compile(r"\b(\d{1,4})\s*-\s*([A-ZĐ][A-Za-zĐ]{0,5}(?:/[A-ZĐ][A-Za-zĐ&]{0,9})+)")
+# What a plan carries out ("thực hiện Chương trình số 05-CTr/ĐU"), not what it rests on
+# ("Căn cứ Quy định số 296-QĐ/TW").
+_IMPLEMENTS = re.compile(
+    r"\b(?:[Tt]hực hiện|[Tt]riển khai)\b[^.;]{0,80}?\bsố\s+(\d{1,4}\s*-\s*[A-ZĐ])"
+)
+# Words that end an issuer's name: "Ban Thường vụ Tỉnh ủy về xây dựng …" names a topic.
+_NOT_A_BODY = re.compile(r"\s(?:về|của|nhằm|theo|trong|đối với|là|đã|sẽ)\b")
 _OWN_NUMBER = re.compile(r"^Số\s*:?\s*(.+)$")
 _RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})(?!\d)")
 _ISSUER = re.compile(
@@ -76,8 +83,10 @@ def read_header(paragraphs: Sequence[str], blocks: Sequence[Block] = ()) -> Plan
     title, body_at = _title(opening)
     body = " ".join(opening[body_at : body_at + 4])
     fragments = _header_fragments(blocks)
-    number = _number(title) or _number(body) or _own_number(fragments)
-    issuer_match = _ISSUER.search(body)
+    number = _number(title) or _implemented(body) or _number(body) or _own_number(fragments)
+    issuer_match = next(
+        (m for m in _ISSUER.finditer(body) if not _NOT_A_BODY.search(m.group(1))), None
+    )
     issuer = squash(issuer_match.group(1)) if issuer_match else _header_body(fragments)
     if issuer is not None:
         issuer = _fill_place(issuer, opening[: body_at + 4], fragments)
@@ -188,6 +197,11 @@ def _one_year(title: str) -> tuple[int, int] | None:
     """The year of a plan for one year ("Kế hoạch công tác năm 2026"), not of a date."""
     m = _ONE_YEAR.search(title)
     return (int(m.group(1)), int(m.group(1))) if m else None
+
+
+def _implemented(body: str) -> str | None:
+    m = _IMPLEMENTS.search(body)
+    return _number(body[m.start(1) :]) if m else None
 
 
 def _own_number(fragments: Sequence[str]) -> str | None:

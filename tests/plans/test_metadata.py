@@ -125,3 +125,16 @@ def test_without_a_cited_document_the_number_is_the_plans_own() -> None:
     )
     assert header.number == "112-KH/HU"
     assert header.issuer == "Ban Thường vụ Huyện ủy Thanh Sơn"
+
+
+def test_the_number_is_the_document_carried_out_and_the_issuer_no_topic() -> None:
+    header = _read(
+        "KẾ HOẠCH\n"
+        "kiểm tra, giám sát năm 2026\n"
+        "Căn cứ Quy định số 296-QĐ/TW của Ban Chấp hành Trung ương; thực hiện Chương trình "
+        "số 05-CTr/ĐU của Ban Thường vụ Tỉnh ủy về xây dựng thôn văn hóa, Ban Thường vụ Đảng "
+        "ủy xã Quảng Phú xây dựng kế hoạch như sau:"
+    )
+    assert header.number == "05-CTr/ĐU"
+    assert header.issuer == "Ban Thường vụ Đảng ủy xã Quảng Phú"
+    assert header.period == (2026, 2026)
