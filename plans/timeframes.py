@@ -226,7 +226,7 @@ class _Role(Enum):
 # Order matters: at one position the first alternative that matches wins, so a
 # full date is tried before a month and a year range before a single year.
 _POINT = re.compile(
-    r"(?=[0-9nqt])(?:"
+    r"(?=[0-9nqtiv])(?:"
     r"(?P<date>(?:\bngay\s*)?(?<![\d/.])(?P<d_day>\d{1,2})\s*(?P<d_sep>[/.-])\s*"
     r"(?P<d_month>\d{1,2})\s*(?P=d_sep)\s*(?P<d_year>\d{4})(?![\d/]))"
     r"|(?P<wdate>(?:\bngay\s*)?(?<!\d)(?P<w_day>\d{1,2})\s+thang\s+(?P<w_month>\d{1,2})"
@@ -234,6 +234,11 @@ _POINT = re.compile(
     r"|(?P<daymonth>\bngay\s*(?P<dm_day>\d{1,2})\s*/\s*(?P<dm_month>\d{1,2})(?![\d/]))"
     r"|(?P<quarter>\b(?:qu[yi]|q\.?)\s*(?P<q_num>iv|v|i{1,3}|\d{1,2})(?![a-z0-9])"
     r"(?:\s*(?:/|-|nam)\s*(?P<q_year>\d{4})(?!\d))?)"
+    # "Quý I, II/2026", "quý III và IV/2026": the second quarter without its "quý".
+    r"|(?P<next_quarter>(?:(?<=qu[yi] (?:i|v) , )|(?<=qu[yi] (?:i|v), )|(?<=qu[yi] (?:ii|iv), )"
+    r"|(?<=qu[yi] iii, )|(?<=qu[yi] (?:i|v) va )|(?<=qu[yi] (?:ii|iv) va )|(?<=qu[yi] iii va )"
+    r"|(?<=qu[yi] (?:i|v) - )|(?<=qu[yi] (?:ii|iv) - )|(?<=qu[yi] iii - ))"
+    r"(?P<nq_num>iv|i{1,3})(?![a-z0-9])\s*(?:/|-|nam)\s*(?P<nq_year>\d{4})(?!\d))"
     r"|(?P<half>(?:\b0?6\s+thang|\bnua)\s+(?P<h_part>dau|cuoi)\s+nam"
     r"(?:\s*(?P<h_year>\d{4})(?!\d))?)"
     r"|(?P<years>(?:\bnam\s*)?(?<![\d/.])(?P<s_first>\d{4})\s*-\s*(?:nam\s*)?"
@@ -297,6 +302,10 @@ def _read_quarter(m: re.Match[str]) -> _Raw:
     return _Raw(_Unit.QUARTER, m.start(), m.end(), _opt_int(m, "q_year"), number)
 
 
+def _read_next_quarter(m: re.Match[str]) -> _Raw:
+    return _Raw(_Unit.QUARTER, m.start(), m.end(), int(m["nq_year"]), _ROMAN[m["nq_num"]])
+
+
 def _read_half(m: re.Match[str]) -> _Raw:
     number = 1 if m["h_part"] == "dau" else 2
     return _Raw(_Unit.HALF, m.start(), m.end(), _opt_int(m, "h_year"), number)
@@ -329,6 +338,7 @@ _READERS: dict[str, Callable[[re.Match[str]], _Raw]] = {
     "wdate": _read_word_date,
     "daymonth": _read_day_month,
     "quarter": _read_quarter,
+    "next_quarter": _read_next_quarter,
     "half": _read_half,
     "years": _read_years,
     "months": _read_months,
@@ -587,6 +597,17 @@ def _explicit_range(ev: _Evidence) -> Timeframe | None:
     return Timeframe(ev.quote(p.cue_at, p.stop), TimeKind.CONTINUOUS, due=p.last, start=p.first)
 
 
+_FROM_NOW = re.compile(r"\btu\s+(?:nay|bay\s+gio)\s+(?:den|toi)\b")
+
+
+def _from_now(ev: _Evidence) -> Timeframe | None:
+    """ "Từ nay đến hết năm 2026": ongoing work with an end, like "Từ quý I/2026 đến …"."""
+    p = next((p for p in ev.points if p.role is _Role.TO), None)
+    if p is None or _FROM_NOW.search(ev.folded.text) is None:
+        return None
+    return Timeframe(ev.quote(0, p.stop), TimeKind.CONTINUOUS, due=p.last)
+
+
 def _several_deadlines(ev: _Evidence) -> Timeframe | None:
     dated = [p for p in ev.points if p.role is not _Role.FROM]
     dues = tuple(sorted(set(p.last for p in dated)))
@@ -638,6 +659,7 @@ def _continuous(ev: _Evidence) -> Timeframe | None:
 _CELL_RULES: tuple[_Rule, ...] = (
     _conditional,
     _explicit_range,
+    _from_now,
     _several_deadlines,
     _recurring,
     _open_start,
