@@ -19,6 +19,7 @@ from plans.timeframes import parse_timeframe, scan_timeframe
 from plans.units import split_roles, split_units
 
 _ROMAN_ROW = re.compile(r"^([IVXL]{1,5}|[A-HK])\s*[.\-–/)]?(?:\s+(\S.*))?$")
+_MERGED_NUMBER = re.compile(r"^(\d{1,2}|[A-ZĐ]|[IVXL]{1,5})\s*[.)/-]")
 _ITEM_SPLIT = re.compile(rf"(?:^|\n|(?<=[.;])\s+)\s*{BULLET_CLASS.replace('*', '')}\s*")
 
 
@@ -111,7 +112,9 @@ def table_tasks(table: Table, appendix: int) -> list[ExtractedTask]:
     body = [_pad(row, len(rows[start])) for row in rows[start + 1 :]]
     for index, cells in enumerate(body):
         following = body[index + 1] if index + 1 < len(body) else []
-        heading = _section_of(cells, columns) or _numbered_group(cells, columns, following)
+        heading = _section_of(cells, columns)
+        if heading is None:
+            heading = _numbered_group(cells, columns, following)
         if heading is not None:
             section = heading
             continue
@@ -135,10 +138,18 @@ def _section_of(cells: list[str], columns: Columns) -> str | None:
         return None
     m = _ROMAN_ROW.match(filled[0])
     if m is None:
-        return None
+        return _merged_heading(cells)
     if len(filled) == 2 and _cell(cells, columns.content) != filled[1]:
         return None
     return m.group(1)
+
+
+def _merged_heading(cells: list[str]) -> str | None:
+    """A row merged across the whole table ("1. Bước chuẩn bị") heads the rows under it."""
+    if len(cells) < 3 or len(set(cells)) != 1:
+        return None
+    m = _MERGED_NUMBER.match(cells[0])
+    return m.group(1) if m else ""
 
 
 def _numbered_group(cells: list[str], columns: Columns, following: list[str]) -> str | None:

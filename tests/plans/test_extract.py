@@ -334,3 +334,21 @@ def test_a_one_year_plan_dates_the_months_it_names_without_a_year() -> None:
     )
     assert plan.period == (2026, 2026)
     assert [t.when.due for t in plan.tasks] == [date(2026, 10, 31), date(2026, 12, 31)]
+
+
+def test_a_row_merged_across_the_table_heads_the_rows_under_it() -> None:
+    header = ("TT", "Nội dung", "Chủ trì", "Thời gian")
+    step = ("1. Bước chuẩn bị",) * 4
+    unnumbered = ("Bước tổ chức",) * 4
+    rows = (
+        header,
+        step,
+        ("1", "Xây dựng đề án", "Ban Xây dựng Đảng", "Quý I/2026"),
+        unnumbered,
+        ("2", "Tổ chức đại hội chi bộ", "Các chi bộ", "Quý III/2026"),
+    )
+    plan = extract_plan(Document((Paragraph("PHƯƠNG ÁN"), Table(rows))))
+    assert [(t.ref, t.content) for t in plan.tasks] == [
+        ("PL.1.1", "Xây dựng đề án"),
+        ("PL.2", "Tổ chức đại hội chi bộ"),
+    ]
