@@ -48,6 +48,7 @@ _HANDOVER = re.compile(
     r"^(?:nhan duoc|(?:ke hoach|chuong trinh(?: hanh dong)?|de an|phuong an|van ban) nay "
     r"(?:duoc|co hieu luc|thay the))\b"
 )
+_STAGE_LABEL_MAX = 60
 _EVENT_VERBS = ("to chuc", "thanh lap", "ban hanh", "bien soan", "hoan thanh", "so ket", "tong ket")
 _ONGOING = ("duy tri", "thuong xuyen", "hang nam", "tiep tuc", "moi nam")
 _TARGET = re.compile(
@@ -244,9 +245,8 @@ class _Walker:
                 return []
         ref = self.ref(entry.label if entry.mark is Mark.NUMBER else "")
         origin = "target" if entry.mark is not Mark.TEXT else "target-text"
-        task = ExtractedTask(
-            ref, entry.text, [], [], self._target_time(entry.text), _target(entry.text), origin
-        )
+        content, when = _staged(entry.text) or (entry.text, self._target_time(entry.text))
+        task = ExtractedTask(ref, content, [], [], when, _target(content), origin)
         self.last_target = task
         return [task]
 
@@ -274,6 +274,17 @@ def _unit_label(entry: Entry) -> bool:
     text = entry.text.rstrip(" :.")
     short = entry.mark is Mark.ITEM or entry.text.rstrip().endswith(":") or len(text.split()) <= 8
     return entry.mark is not Mark.NUMBER and short and _names_units(text)
+
+
+def _staged(text: str) -> tuple[str, Timeframe] | None:
+    """A stage labelled with its time, "Giai đoạn 1 (Tháng 7 - 8/2026): Khảo sát …"."""
+    label, colon, rest = text.partition(":")
+    if not colon or not rest.strip() or len(label) > _STAGE_LABEL_MAX:
+        return None
+    when = parse_timeframe(label)
+    if when.kind is TimeKind.UNSPECIFIED:
+        return None
+    return _sentence(rest), when
 
 
 def _sentence(text: str) -> str:

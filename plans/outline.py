@@ -100,6 +100,8 @@ _PART_CUES: tuple[tuple[Part, tuple[str, ...]], ...] = (
     (Part.PURPOSE, ("muc tieu chung", "muc tieu tong quat")),
     (Part.TARGETS, ("muc tieu", "chi tieu")),
     (Part.PURPOSE, ("muc dich", "yeu cau", "quan diem")),
+    # A roadmap's stages ("1. Giai đoạn 1 (Tháng 7 - 8/2026): Khảo sát …") are targets.
+    (Part.TARGETS, ("lo trinh", "cac buoc thuc hien", "cac giai doan")),
     (Part.PROSE, ("nhiem vu", "giai phap", "noi dung", "hinh thuc", "thoi gian", "kinh phi")),
 )
 

@@ -352,3 +352,19 @@ def test_a_row_merged_across_the_table_heads_the_rows_under_it() -> None:
         ("PL.1.1", "Xây dựng đề án"),
         ("PL.2", "Tổ chức đại hội chi bộ"),
     ]
+
+
+def test_roadmap_stages_are_tasks_due_when_their_label_says() -> None:
+    plan = _text_plan(
+        "ĐỀ ÁN\nNâng cao chất lượng sinh hoạt chi bộ giai đoạn 2026 - 2028\n\n"
+        "III. LỘ TRÌNH THỰC HIỆN\n"
+        "1. Giai đoạn 1 (Tháng 7 - 8/2026): Khảo sát thực trạng sinh hoạt của các chi bộ.\n"
+        "2. Giai đoạn 2 (từ tháng 9/2026 đến hết năm 2027): Tổ chức sinh hoạt mẫu.\n"
+        "3. Giai đoạn 3 (năm 2028): Sơ kết, đánh giá kết quả thực hiện Đề án.\n"
+    )
+    got = [(t.content, t.when.kind, t.when.due) for t in plan.tasks]
+    assert got == [
+        ("Khảo sát thực trạng sinh hoạt của các chi bộ.", TimeKind.ONCE, date(2026, 8, 31)),
+        ("Tổ chức sinh hoạt mẫu.", TimeKind.CONTINUOUS, date(2027, 12, 31)),
+        ("Sơ kết, đánh giá kết quả thực hiện Đề án.", TimeKind.ONCE, date(2028, 12, 31)),
+    ]
