@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from plans.model import Block, Table
-from plans.text import fold, squash
+from plans.text import fold, is_caps, squash
 
 _DOC_TYPES = ("ke hoach", "chuong trinh hanh dong", "chuong trinh", "de an", "phuong an")
 _NUMBER = re.compile(r"\b(\d{1,4})\s*-\s*([A-ZĐ][A-Za-zĐ]{0,5}(?:/[A-ZĐ][A-Za-zĐ&]{0,9})+)")
@@ -52,8 +52,9 @@ _BODY_CASE = (
 _PLACEHOLDER = re.compile(r"\s*(?:…|\.{2,})[….\s]*$")
 _TERM_YEARS = 5
 _SUBJECT_MAX = 400
+# "năm 2026" of a title, not the year of a date ("ngày 05 tháng 3 năm 2026").
 _ONE_YEAR = re.compile(
-    r"(?<!tháng )(?<!tháng \d)(?<!tháng \d\d)\bnăm\s+((?:19|20)\d{2})(?!\d)", re.I
+    r"(?<!tháng \d )(?<!tháng \d\d )\bnăm\s+((?:19|20)\d{2})(?!\d)", re.IGNORECASE
 )
 _DATE_YEAR = re.compile(
     r"ngày\s+\d{1,2}(?:\s*[/.-]\s*\d{1,2}\s*[/.-]\s*|\s+tháng\s+\d{1,2}\s+năm\s+)"
@@ -137,7 +138,7 @@ def _header_fragments(blocks: Sequence[Block]) -> list[str]:
 
 def _sentence_case(name: str) -> str:
     """ "ĐẢNG ỦY XÃ HỮU KIÊN" as the text writes it: "Đảng ủy xã Hữu Kiên"."""
-    if not _mostly_capitals(name):
+    if not is_caps(name):
         return squash(name)
     words = squash(name).lower().split()
     out: list[str] = []
@@ -158,11 +159,6 @@ def _sentence_case(name: str) -> str:
         if fold(text).startswith(folded):
             text = cased + text[len(cased) :]
     return text
-
-
-def _mostly_capitals(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def _title(lines: Sequence[str]) -> tuple[str, int]:

@@ -138,3 +138,8 @@ def test_the_number_is_the_document_carried_out_and_the_issuer_no_topic() -> Non
     assert header.number == "05-CTr/ĐU"
     assert header.issuer == "Ban Thường vụ Đảng ủy xã Quảng Phú"
     assert header.period == (2026, 2026)
+
+
+def test_the_year_of_a_date_in_the_title_is_no_one_year_plan() -> None:
+    header = _read("KẾ HOẠCH\nThực hiện Chỉ thị số 05-CT/TU ngày 05 tháng 3 năm 2026 của Tỉnh ủy")
+    assert header.period is None
