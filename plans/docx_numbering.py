@@ -121,11 +121,13 @@ def _next_label(numbered: _List, level: int) -> str:
     for k in range(level, -1, -1):
         shown = numbered.levels.get(k)
         value = counters.get(k, shown.start if shown else 1)
-        label = label.replace(f"%{k + 1}", _format(value, shown.fmt if shown else "decimal"))
+        number = format_list_number(value, shown.fmt if shown else "decimal")
+        label = label.replace(f"%{k + 1}", number)
     return label.strip()
 
 
-def _format(value: int, fmt: str) -> str:
+def format_list_number(value: int, fmt: str) -> str:
+    """``value`` written in a Word list format (``decimal``, ``upperRoman``, ``lowerLetter``...)."""
     if fmt in ("upperRoman", "lowerRoman"):
         roman = _roman(value)
         return roman if fmt == "upperRoman" else roman.lower()

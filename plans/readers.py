@@ -1,9 +1,12 @@
-"""Read plan files (.txt, .md, .docx) into a :class:`~plans.model.Document`.
+"""Read plan files into a :class:`~plans.model.Document`, dispatching on the suffix.
 
-Text files become one :class:`Paragraph` per line, with tabs and blank lines
-kept exactly, because the extractor rebuilds tables from the tab layout of
-text pulled out of Word. Word files become paragraphs and tables in document
-order, with merged cells repeated so that every row is as wide as its table.
+Text files (.txt, .md) become one :class:`Paragraph` per line, with tabs and
+blank lines kept exactly, because the extractor rebuilds tables from the tab
+layout of text pulled out of Word. Word files (.docx, and old .doc converted to
+it) and web pages (.htm, .html: Word's "Save as Web Page" or a saved page)
+become paragraphs and tables in document order, with merged cells repeated so
+that every row is as wide as its table. A PDF's text layer becomes one
+paragraph per printed line (:mod:`plans.read_pdf`).
 
 Every failure raises :class:`PlanReadError` with a machine-readable ``code`` and
 ``params``; turning it into a message for people is the caller's job.
@@ -13,18 +16,46 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zipfile
-from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePath
-from typing import Any, Literal
+from typing import Any
 
 import docx
 from docx.oxml.ns import qn
 
 from plans.docx_numbering import number_paragraphs
 from plans.model import Block, Document, Paragraph, Table
+from plans.read_base import (
+    PlanReadError,
+    ReadErrorCode,
+    block_has_text,
+    decode_text,
+    flatten_rows,
+    grid_table,
+    normalise_text,
+)
+from plans.read_doc import convert_doc_to_docx
+from plans.read_html import HTML_SUFFIXES, read_html_blocks
+from plans.read_pdf import read_pdf_blocks
+
+__all__ = [
+    "DOCX_SUFFIX",
+    "DOC_SUFFIX",
+    "HTML_SUFFIXES",
+    "MAX_DOCX_UNPACKED_BYTES",
+    "MAX_PLAN_BYTES",
+    "PDF_SUFFIX",
+    "SUPPORTED_SUFFIXES",
+    "TEXT_SUFFIXES",
+    "PlanReadError",
+    "ReadErrorCode",
+    "decode_text",
+    "read_docx_blocks",
+    "read_plan",
+    "read_plan_bytes",
+    "strip_markdown_emphasis",
+]
 
 MAX_PLAN_BYTES: int = 20 * 1024 * 1024
 """Largest plan file accepted, in bytes (as stored, before unpacking)."""
@@ -32,38 +63,13 @@ MAX_PLAN_BYTES: int = 20 * 1024 * 1024
 MAX_DOCX_UNPACKED_BYTES: int = 200 * 1024 * 1024
 """Largest total unpacked size of a .docx: python-docx loads every part into memory."""
 
-ReadErrorCode = Literal[
-    "empty",
-    "too_large",
-    "binary",
-    "not_docx",
-    "corrupt_docx",
-    "undecodable",
-    "unsupported_type",
-    "not_found",
-]
-
-
-class PlanReadError(Exception):
-    """A plan file could not be read.
-
-    ``code`` is one of :data:`ReadErrorCode`; ``params`` carries the details a
-    message needs (``name``, ``size``/``limit``, ``suffix``, ``detected``, ``reason``).
-    """
-
-    def __init__(self, code: ReadErrorCode, params: Mapping[str, str | int] | None = None) -> None:
-        self.code: ReadErrorCode = code
-        self.params: dict[str, str | int] = dict(params or {})
-        super().__init__(code, self.params)
-
-    def __str__(self) -> str:
-        details = ", ".join(f"{key}={value}" for key, value in self.params.items())
-        return f"{self.code} ({details})" if details else self.code
-
-
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 DOCX_SUFFIX = ".docx"
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {DOCX_SUFFIX}
+DOC_SUFFIX = ".doc"
+PDF_SUFFIX = ".pdf"
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {DOCX_SUFFIX, DOC_SUFFIX, PDF_SUFFIX}
+HARD_WRAPPED_SUFFIXES = TEXT_SUFFIXES | {PDF_SUFFIX}
+"""Forms whose paragraphs are printed lines that the layout step must join again."""
 
 
 # --------------------------------------------------------------------------- entry points
@@ -94,22 +100,6 @@ def read_plan_bytes(data: bytes, filename: str, *, max_bytes: int = MAX_PLAN_BYT
     return _read_checked(data, name, suffix, max_bytes)
 
 
-def decode_text(data: bytes) -> str:
-    """Decode the bytes of a text plan into NFC text with ``\\n`` line ends.
-
-    Tries, in order: a byte-order mark, strict UTF-8, BOM-less UTF-16 (when
-    NUL bytes follow the UTF-16 pattern), then Windows-1258 when the bytes look
-    like Vietnamese in that code page. Non-breaking spaces become spaces.
-    Raises :class:`PlanReadError` with code ``empty``, ``binary`` or ``undecodable``.
-    """
-    if not data:
-        raise PlanReadError("empty")
-    text = _normalise_text(_decode(data))
-    if not text.strip():
-        raise PlanReadError("empty")
-    return text
-
-
 def _checked_suffix(name: str) -> str:
     suffix = PurePath(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -123,157 +113,28 @@ def _read_checked(data: bytes, name: str, suffix: str, max_bytes: int) -> Docume
     if len(data) > max_bytes:
         raise PlanReadError("too_large", {"name": name, "size": len(data), "limit": max_bytes})
     try:
-        if suffix == DOCX_SUFFIX:
-            blocks = read_docx_blocks(data)
-        else:
-            blocks = _text_blocks(decode_text(data), markdown=suffix == ".md")
+        blocks = _read_blocks(data, suffix)
     except PlanReadError as error:
         error.params.setdefault("name", name)
         raise
-    return Document(blocks=blocks, source_name=name, hard_wrapped=suffix != DOCX_SUFFIX)
+    return Document(blocks=blocks, source_name=name, hard_wrapped=suffix in HARD_WRAPPED_SUFFIXES)
+
+
+def _read_blocks(data: bytes, suffix: str) -> tuple[Block, ...]:
+    if suffix == DOCX_SUFFIX:
+        return read_docx_blocks(data)
+    if suffix == DOC_SUFFIX:
+        # A .docx renamed .doc is read as it is; anything else goes through LibreOffice.
+        is_docx = zipfile.is_zipfile(io.BytesIO(data))
+        return read_docx_blocks(data if is_docx else convert_doc_to_docx(data))
+    if suffix in HTML_SUFFIXES:
+        return read_html_blocks(data)
+    if suffix == PDF_SUFFIX:
+        return read_pdf_blocks(data)
+    return _text_blocks(decode_text(data), markdown=suffix == ".md")
 
 
 # --------------------------------------------------------------------------- text files
-
-_MAX_CONTROL_SHARE = 0.10
-# Control characters other than layout (tab, line ends, page breaks): they
-# carry no text, and many of them mean the file is not text at all.
-_STRAY_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
-_CP1258_FORBIDDEN_CONTROLS = re.compile(b"[\x00-\x08\x0b\x0e-\x1f]")
-_NON_ASCII = re.compile("[^\x00-\x7f]")
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
-
-
-def _decode(data: bytes) -> str:
-    text = _decode_with_bom(data)
-    if text is None:
-        text = _decode_without_bom(data)
-    if _control_share(text) > _MAX_CONTROL_SHARE:
-        raise PlanReadError("binary")
-    return text
-
-
-def _decode_without_bom(data: bytes) -> str:
-    if b"\x00" in data:
-        # NUL is never text, except as the zero half of a UTF-16 code unit.
-        text = _decode_bomless_utf16(data)
-        if text is None:
-            raise PlanReadError("binary")
-        return text
-    text = _decode_utf8(data)
-    if text is None:
-        text = _decode_cp1258(data)
-    if text is None:
-        too_many_controls = _control_share(data.decode("latin-1")) > _MAX_CONTROL_SHARE
-        raise PlanReadError("binary" if too_many_controls else "undecodable")
-    return text
-
-
-def _decode_with_bom(data: bytes) -> str | None:
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(encoding)
-            except UnicodeDecodeError:
-                raise PlanReadError("undecodable", {"encoding": encoding}) from None
-    return None
-
-
-def _decode_utf8(data: bytes) -> str | None:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-
-
-def _decode_bomless_utf16(data: bytes) -> str | None:
-    """Decode UTF-16 without a BOM, told apart by where its NUL bytes sit.
-
-    ASCII characters (spaces, digits, most letters of Vietnamese words) have a
-    zero high byte, so one byte position of each pair is mostly NUL and the
-    other almost never is.
-    """
-    if len(data) % 2:
-        return None
-    units = len(data) // 2
-    even_nuls = data[0::2].count(0) / units
-    odd_nuls = data[1::2].count(0) / units
-    if odd_nuls >= 0.3 and even_nuls <= 0.05:
-        encoding = "utf-16-le"
-    elif even_nuls >= 0.3 and odd_nuls <= 0.05:
-        encoding = "utf-16-be"
-    else:
-        return None
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError:
-        return None
-
-
-def _decode_cp1258(data: bytes) -> str | None:
-    """Decode Windows-1258 only when the result reads as Vietnamese.
-
-    Any single-byte code page decodes almost anything, so the bytes must look
-    like text (no stray control bytes) and the letters outside ASCII must be
-    overwhelmingly Vietnamese ones.
-    """
-    if _CP1258_FORBIDDEN_CONTROLS.search(data):
-        return None
-    try:
-        text = unicodedata.normalize("NFC", data.decode("cp1258"))
-    except UnicodeDecodeError:
-        return None
-    vietnamese = 0
-    foreign = 0
-    for char, count in Counter(_NON_ASCII.findall(text)).items():
-        if char in _VIETNAMESE_LETTERS:
-            vietnamese += count
-        elif unicodedata.category(char)[0] in "LM":
-            foreign += count
-    if vietnamese == 0 or vietnamese < 4 * foreign:
-        return None
-    return text
-
-
-def _vietnamese_letters() -> frozenset[str]:
-    vowels = "aăâeêioôơuưy"
-    tone_marks = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
-    letters = {
-        unicodedata.normalize("NFC", case(vowel) + mark)
-        for vowel in vowels
-        for mark in tone_marks
-        for case in (str.lower, str.upper)
-    }
-    letters.update("đĐ")
-    return frozenset(letter for letter in letters if len(letter) == 1 and not letter.isascii())
-
-
-_VIETNAMESE_LETTERS = _vietnamese_letters()
-
-
-def _control_share(text: str) -> float:
-    if not text:
-        return 0.0
-    return sum(1 for _ in _STRAY_CONTROLS.finditer(text)) / len(text)
-
-
-_LINE_BREAKS = re.compile("\r\n|[\r\v\f\u2028\u2029]")
-_NO_BREAK_SPACES = re.compile("[\u00a0\u202f\u2007]")
-
-
-def _normalise_text(text: str) -> str:
-    """NFC, ``\\n`` line ends (page breaks count as line ends), plain spaces."""
-    text = text.removeprefix("\ufeff")
-    text = _LINE_BREAKS.sub("\n", text)
-    text = _STRAY_CONTROLS.sub("", text)
-    return unicodedata.normalize("NFC", _NO_BREAK_SPACES.sub(" ", text))
 
 
 def _text_blocks(text: str, *, markdown: bool) -> tuple[Block, ...]:
@@ -331,7 +192,7 @@ def read_docx_blocks(data: bytes) -> tuple[Block, ...]:
         ) from error
     number_paragraphs(document.element.body, *_list_definitions(document))
     blocks = tuple(_body_blocks(document.element.body))
-    if not any(_block_has_text(block) for block in blocks):
+    if not any(block_has_text(block) for block in blocks):
         raise PlanReadError("empty")
     return blocks
 
@@ -375,12 +236,6 @@ def _sniff_kind(data: bytes) -> str:
         if data.startswith(magic):
             return kind
     return "unknown"
-
-
-def _block_has_text(block: Block) -> bool:
-    if isinstance(block, Paragraph):
-        return bool(block.text.strip())
-    return any(cell.strip() for row in block.rows for cell in row)
 
 
 # python-docx elements are lxml elements, which carry no type information.
@@ -460,7 +315,7 @@ _INLINE_TEXT: dict[str, Callable[[_Element], str]] = {
 
 
 def _paragraph_text(paragraph: _Element) -> str:
-    return _normalise_text("".join(_inline_parts(paragraph)))
+    return normalise_text("".join(_inline_parts(paragraph)))
 
 
 def _inline_parts(element: _Element) -> Iterator[str]:
@@ -479,12 +334,7 @@ def _inline_parts(element: _Element) -> Iterator[str]:
 
 
 def _table(tbl: _Element) -> Table:
-    grid_rows = _grid_rows(tbl)
-    width = max((len(row) for row in grid_rows), default=0)
-    width = max(width, _grid_width(tbl))
-    padded = [row + [""] * (width - len(row)) for row in grid_rows]
-    kept = _drop_repeated_headers(padded, _header_flags(tbl))
-    return Table(rows=tuple(tuple(row) for row in kept))
+    return grid_table(_grid_rows(tbl), _header_flags(tbl), width=_grid_width(tbl))
 
 
 def _grid_width(tbl: _Element) -> int:
@@ -557,18 +407,12 @@ def _cell_text(tc: _Element) -> str:
 
 
 def _flatten_table(tbl: _Element) -> str:
-    """A nested table as text: one line per row, distinct cells tab-separated."""
-    lines = []
-    for row in _grid_rows(tbl):
-        distinct = [cell for i, cell in enumerate(row) if cell and (i == 0 or cell != row[i - 1])]
-        lines.append("\t".join(distinct))
-    return "\n".join(line for line in lines if line)
+    return flatten_rows(_grid_rows(tbl))
 
 
 # --- repeated header rows
 
 _ON_OFF_FALSE = frozenset({"0", "false", "off"})
-_COLUMN_NUMBER = re.compile(r"\(?\s*(\d+|[IVXivx]+)\s*\)?")
 
 
 def _header_flags(tbl: _Element) -> list[bool]:
@@ -578,43 +422,3 @@ def _header_flags(tbl: _Element) -> list[bool]:
         marker = None if trPr is None else trPr.find(qn("w:tblHeader"))
         flags.append(marker is not None and marker.get(_VAL, "1") not in _ON_OFF_FALSE)
     return flags
-
-
-def _row_key(row: list[str]) -> tuple[str, ...]:
-    return tuple(" ".join(cell.split()) for cell in row)
-
-
-def _header_block_size(rows: list[list[str]], flags: list[bool]) -> int:
-    """How many leading rows make up the table header.
-
-    The header is the first row, every leading row marked to repeat on each
-    page, a second row when the first is a title spanning the whole table,
-    and a row of column numbers ("(1) (2) (3)") right after those.
-    """
-    size = 1
-    while size < len(rows) and size < len(flags) and flags[size]:
-        size += 1
-    if size == 1 and len(rows) > 1 and _is_title_row(rows[0]):
-        size = 2
-    if size < len(rows) and _is_column_number_row(rows[size]):
-        size += 1
-    return size
-
-
-def _is_title_row(row: list[str]) -> bool:
-    return len(row) > 1 and bool(row[0].strip()) and len(set(row)) == 1
-
-
-def _is_column_number_row(row: list[str]) -> bool:
-    cells = [cell.strip() for cell in row if cell.strip()]
-    return len(cells) > 1 and all(_COLUMN_NUMBER.fullmatch(cell) for cell in cells)
-
-
-def _drop_repeated_headers(rows: list[list[str]], flags: list[bool]) -> list[list[str]]:
-    """Drop later copies of header rows (headers repeated at page breaks)."""
-    if not rows:
-        return rows
-    size = _header_block_size(rows, flags)
-    header_keys = {_row_key(row) for row in rows[:size] if any(cell.strip() for cell in row)}
-    body = [row for row in rows[size:] if _row_key(row) not in header_keys]
-    return rows[:size] + body
