@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from plans.model import Block, Document, Paragraph, Table
-from plans.text import BULLET_CLASS, fold, is_caps
+from plans.text import BULLET_CLASS, BULLETS, fold, is_caps
 
 HEADER_WORDS = (
     "noi dung",
@@ -87,41 +87,99 @@ class _Line:
         return len(stripped) > 2 and stripped[0] == "|" and stripped[-1] == "|"
 
     @property
+    def bar(self) -> bool:
+        return self.text.strip() == "|"
+
+    @property
     def inner_tabs(self) -> bool:
         return "\t" in self.text.strip(" \n")
 
 
+@dataclass(frozen=True)
+class _Wrapping:
+    """How a text file's paragraphs were broken into lines.
+
+    ``width`` is the width lines were cut at (None when no line was cut);
+    ``blank_separated`` says that a blank line ends every paragraph, so the
+    lines between two blank lines are one paragraph or a list of items.
+    """
+
+    width: int | None = None
+    blank_separated: bool = False
+
+
 def lay_out(document: Document) -> Document:
     """Return the document with tab layouts as tables and wrapped lines joined."""
-    wrap = _wrap_width(document) if document.hard_wrapped else None
+    wrapping = _wrapping(document) if document.hard_wrapped else _Wrapping()
     blocks: list[Block] = []
     pending: list[_Line] = []
     for block in document.blocks:
         if isinstance(block, Table):
-            blocks.extend(_paragraphs(pending, wrap))
+            blocks.extend(_paragraphs(pending, wrapping))
             pending = []
             blocks.append(block)
         else:
-            pending.extend(_Line(t) for t in block.text.split("\n"))
+            texts = block.text.split("\n")
+            if document.hard_wrapped:
+                texts = [_without_emphasis(t) for t in texts]
+            pending.extend(_Line(t) for t in texts)
             if not document.hard_wrapped:
                 pending.append(_Line(""))
-    blocks.extend(_paragraphs(pending, wrap))
+    blocks.extend(_paragraphs(pending, wrapping))
     return Document(tuple(blocks), document.source_name)
 
 
-def _wrap_width(document: Document) -> int | None:
+# Markdown emphasis, which text copied from a web page keeps and which may open
+# on one line and close on another ("**IV. TỔ CHỨC" / "THỰC HIỆN**"): every "**"
+# goes, and so does a "*" hugging a word; a bullet ("* item") stays.
+_BOLD = re.compile(r"\*\*+")
+_ITALIC = re.compile(r"(?<=\S)\*(?=\s|$|[,.;:])|(?:^|(?<=\s))\*(?=[^\s*])")
+_ONLY_MARKS = re.compile(r"^[\s*_]*$")
+
+
+def _without_emphasis(line: str) -> str:
+    if "*" not in line:
+        return line
+    if _ONLY_MARKS.match(line):
+        return ""
+    bullet = re.match(r"^\s*\*\s", line)
+    text = _BOLD.sub("", line)
+    text = _ITALIC.sub("", text)
+    if bullet and not text.lstrip().startswith("*"):
+        text = "* " + text.lstrip()
+    return text
+
+
+_BLANK_SEPARATED_SHARE = 0.5
+_BLANK_SEPARATED_MIN = 10
+
+
+def _wrapping(document: Document) -> _Wrapping:
+    lines = [
+        line for block in document.blocks if isinstance(block, Paragraph)
+        for line in block.text.split("\n")
+    ]
+    return _Wrapping(_wrap_width(lines), _blank_separated(lines))
+
+
+def _blank_separated(lines: Sequence[str]) -> bool:
+    """Whether a blank line follows most lines that end a sentence."""
+    ends = [
+        not following.strip()
+        for line, following in itertools.pairwise(lines)
+        if line.strip() and line.rstrip().endswith(_SENTENCE_END)
+    ]
+    return len(ends) >= _BLANK_SEPARATED_MIN and sum(ends) >= _BLANK_SEPARATED_SHARE * len(ends)
+
+
+def _wrap_width(raw: Sequence[str]) -> int | None:
     """The width a text file's lines were cut at, or None when no line was cut.
 
     Only a line whose next line carries on in lower case is known to be cut; a
     document without two such lines has one paragraph per line, whatever their
     lengths, so a long heading is not run into the sentence under it.
     """
-    lines = [
-        line.strip()
-        for block in document.blocks
-        if isinstance(block, Paragraph)
-        for line in block.text.split("\n")
-    ]
+    lines = [line.strip() for line in raw]
     widths = sorted(
         len(line)
         for line, following in itertools.pairwise(lines)
@@ -137,26 +195,28 @@ def _first_letter(text: str) -> str:
     return next((c for c in text if c.isalpha()), "")
 
 
-def _paragraphs(lines: list[_Line], wrap: int | None) -> list[Block]:
+def _paragraphs(lines: list[_Line], wrapping: _Wrapping) -> list[Block]:
     out: list[Block] = []
     run: list[_Line] = []
     i = 0
     while i < len(lines):
-        table, end = _table_at(lines, i)
+        table, end = _table_at(lines, i, wrapping)
         if table is None:
             run.append(lines[i])
             i += 1
             continue
-        out.extend(_join(run, wrap))
+        out.extend(_join(run, wrapping))
         run = []
         out.append(table)
         i = end
-    out.extend(_join(run, wrap))
+    out.extend(_join(run, wrapping))
     return out
 
 
-def _table_at(lines: list[_Line], i: int) -> tuple[Table | None, int]:
+def _table_at(lines: list[_Line], i: int, wrapping: _Wrapping) -> tuple[Table | None, int]:
     line = lines[i]
+    if line.bar:
+        return _bar_table(lines, i, wrapping)
     if line.piped and is_header_row(_pipe_cells(line.text)):
         return _pipe_table(lines, i)
     if line.inner_tabs and is_header_row(_cells(line.text)):
@@ -190,6 +250,44 @@ def _pipe_table(lines: list[_Line], i: int) -> tuple[Table, int]:
             rows.append(tuple(c.replace("<br>", "\n") for c in cells))
         j += 1
     return Table(tuple(rows)), j
+
+
+def _bar_table(lines: list[_Line], i: int, wrapping: _Wrapping) -> tuple[Table | None, int]:
+    """A table flattened to runs of cell lines, with a bare ``|`` after each cell.
+
+    A web page copied as text writes ``|`` before a row, between its cells and
+    after it; two bars in a row end one row and open the next; a blank line
+    right after a bar ends the table.
+    """
+    rows: list[list[str]] = [[]]
+    cell: list[_Line] = []
+    end = i + 1
+    j = i + 1
+    while j < len(lines):
+        line = lines[j]
+        if line.bar:
+            if cell:
+                rows[-1].append(_cell_paragraphs(cell, wrapping))
+                cell = []
+            elif lines[j - 1].bar and rows[-1]:
+                rows.append([])
+            end = j + 1
+        elif line.blank and lines[j - 1].bar:
+            break
+        else:
+            cell.append(line)
+        j += 1
+    kept = [row for row in rows if row]
+    if not kept:
+        return None, i
+    width = max(len(row) for row in kept)
+    return Table(tuple(tuple(row + [""] * (width - len(row))) for row in kept)), end
+
+
+def _cell_paragraphs(lines: list[_Line], wrapping: _Wrapping) -> str:
+    return "\n".join(
+        block.text for block in _join(lines, wrapping) if isinstance(block, Paragraph)
+    )
 
 
 def _row_table(lines: list[_Line], i: int) -> tuple[Table, int]:
@@ -277,28 +375,46 @@ def _cell_table(lines: list[_Line], i: int, count: int) -> tuple[Table, int]:
     return Table(tuple(rows)), j
 
 
-def _join(lines: list[_Line], wrap: int | None) -> list[Block]:
+def _join(lines: list[_Line], wrapping: _Wrapping) -> list[Block]:
     """Join hard-wrapped lines into paragraphs; split inline dash items."""
+    wrap = wrapping.width
     paragraphs: list[str] = []
     after_blank = True
     cut = False
     for line in lines:
-        if line.blank:
+        if line.blank or line.bar:
             after_blank = True
             continue
         text = " ".join(line.text.replace("\t", " ").split())
-        if paragraphs and _continues(paragraphs[-1], line, text, after_blank, cut):
+        if paragraphs and _continues(paragraphs[-1], line, text, after_blank, cut, wrapping):
             paragraphs[-1] = f"{paragraphs[-1]} {text}"
         else:
             paragraphs.append(text)
         after_blank = False
         cut = wrap is not None and len(text) >= min(_WRAP_MIN, wrap * _WRAP_SHARE)
-    return [Paragraph(p) for p in _split_inline_items(paragraphs)]
+    return [Paragraph(p) for p in _split_inline_items(paragraphs) if not _LONE_BULLET.match(p)]
 
 
-def _continues(previous: str, line: _Line, text: str, after_blank: bool, cut: bool) -> bool:
+# A bullet alone on its line opens the item written on the next line.
+_LONE_BULLET = re.compile(rf"^{BULLET_CLASS}$")
+# An item's mark in a paragraph of blank-separated text: a bullet before a
+# capital or a digit ("- xã hội" is a name cut at its hyphen), a number or a
+# letter with its punctuation.
+_ITEM_MARK = re.compile(
+    rf"^(?:{BULLET_CLASS}\s*[^\s{re.escape(BULLETS)}a-zà-ỹđ]|{BULLET_CLASS}$"
+    r"|\(?\d{1,2}\)\s|\d{1,2}(?:\.\d{1,2})*\.\s|[a-zđ]\)\s|[IVXL]{1,5}\.\s)"
+)
+
+
+def _continues(
+    previous: str, line: _Line, text: str, after_blank: bool, cut: bool, wrapping: _Wrapping
+) -> bool:
     """Whether ``text`` carries on the paragraph ``previous``; ``cut`` tells that the
     line before it reached the width the document was wrapped at."""
+    if _LONE_BULLET.match(previous):
+        return True
+    if wrapping.blank_separated and not after_blank:
+        return not _ITEM_MARK.match(text)
     if _MARKER.match(text) or is_caps(text):
         return False
     if _first_letter(text).islower():

@@ -177,3 +177,58 @@ def test_markdown_pipe_table() -> None:
         ),
         Paragraph("Hết"),
     )
+
+
+# Text copied from a legal-document web page: blank lines end paragraphs, lines are
+# cut at a width (the first one of a paragraph early), bold spans wrap, and tables
+# come as cells between bare bars.
+_WEB_PARAGRAPHS = "\n\n".join(
+    [
+        "**IV. TỔ CHỨC\nTHỰC HIỆN**",
+        "**1. Sở Văn hóa, Thể thao\nvà Du lịch**",
+        "- Định hướng, chỉ đạo Báo và\nPhát thanh, Truyền hình thành phố đẩy mạnh truyền "
+        "thông về Chương\ntrình bằng nhiều hình thức.",
+        "- Lồng ghép hoạt động truyền\nthông về Chương trình với các chương trình khác.",
+        "Căn cứ Thông tư số\n06/2022/TT-BTTTT ngày 30 tháng 6 năm 2022 của Bộ trưởng Bộ "
+        "Thông tin và\nTruyền thông.",
+        "* *",
+    ]
+)
+
+
+def test_blank_separated_paragraphs_join_their_lines_whatever_the_case() -> None:
+    texts = [b.text for b in _laid("\n\n".join([_WEB_PARAGRAPHS] * 4)) if isinstance(b, Paragraph)]
+    assert texts[:5] == [
+        "IV. TỔ CHỨC THỰC HIỆN",
+        "1. Sở Văn hóa, Thể thao và Du lịch",
+        "- Định hướng, chỉ đạo Báo và Phát thanh, Truyền hình thành phố đẩy mạnh truyền "
+        "thông về Chương trình bằng nhiều hình thức.",
+        "- Lồng ghép hoạt động truyền thông về Chương trình với các chương trình khác.",
+        "Căn cứ Thông tư số 06/2022/TT-BTTTT ngày 30 tháng 6 năm 2022 của Bộ trưởng Bộ "
+        "Thông tin và Truyền thông.",
+    ]
+    assert len(texts) == 20  # the emphasis-only line "* *" is no paragraph
+
+
+def test_blank_separated_items_without_blank_lines_and_a_name_cut_at_its_hyphen() -> None:
+    text = _WEB_PARAGRAPHS + "\n\n" + (
+        "Nơi nhận:\n- Bộ Nội vụ;\n- Sở Lao động\n- xã hội;\n-\nLưu: VT."
+    )
+    texts = [b.text for b in _laid("\n\n".join([text] * 4)) if isinstance(b, Paragraph)]
+    assert texts[5:9] == ["Nơi nhận:", "- Bộ Nội vụ;", "- Sở Lao động - xã hội;", "- Lưu: VT."]
+
+
+def test_bar_table_rows_and_cells() -> None:
+    blocks = _laid(
+        "|\n**ỦY BAN NHÂN\nDÂN**\nTỈNH NGHỆ AN\n|\n**CỘNG HÒA XÃ HỘI**\n|\n|\nSố: 12/KH-UBND\n|\n"
+        "*Nghệ An, ngày 26\ntháng 11 năm 2025*\n|\n\nKẾ HOẠCH"
+    )
+    table = blocks[0]
+    assert isinstance(table, Table)
+    assert table.rows[1] == ("Số: 12/KH-UBND", "Nghệ An, ngày 26 tháng 11 năm 2025")
+    assert table.rows[0][1] == "CỘNG HÒA XÃ HỘI"
+    assert blocks[-1] == Paragraph("KẾ HOẠCH")
+
+
+def test_a_stray_bar_is_text() -> None:
+    assert _laid("Mở đầu\n|\n\nKẾ HOẠCH") == (Paragraph("Mở đầu"), Paragraph("KẾ HOẠCH"))
