@@ -30,7 +30,21 @@ READ_MESSAGES: dict[str, str] = {
         "Save the file as UTF-8 text and import it again."
     ),
     "unsupported_type": N_(
-        "Files of type {suffix} are not supported ({name}). Use a .docx, .txt or .md file."
+        "Files of type {suffix} are not supported ({name}). "
+        "Use a .docx, .doc, .pdf, .htm, .txt or .md file."
+    ),
+    "scanned_pdf": N_(
+        "The file {name} is a scanned PDF: its pages are pictures, with no text to read. "
+        "Send the plan as a Word (.docx) file, or as a PDF saved from Word."
+    ),
+    "corrupt_pdf": N_(
+        "The file {name} is damaged or protected by a password and cannot be read as a PDF. "
+        "Send the plan as a Word (.docx) file, or save the PDF again without a password."
+    ),
+    "doc_needs_conversion": N_(
+        "The file {name} is an old Word 97-2003 (.doc) file, which cannot be read here. "
+        "Open it in Word, choose Save As (Lưu thành), pick the type Word Document (.docx), "
+        "then send the .docx file."
     ),
     "not_found": N_("The file {path} does not exist."),
 }

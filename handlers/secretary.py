@@ -79,7 +79,7 @@ OFFICE_COMMANDS = (
     _("/nhacngay NAME: send a unit's waiting reminders now"),
     _("/xuatexcel [ID]: the Excel workbook of the plans"),
     _("/xuatword ID: the Word draft of a plan's report"),
-    _("Send a plan file (.docx or .txt) to import it."),
+    _("Send a plan file (.docx, .pdf or .txt) to import it."),
     _("/dangkynhom (in a group): the group receives the summaries"),
     _("/lichtonghop DAY TIME (in a group): when the weekly summary comes, or tắt"),
 )

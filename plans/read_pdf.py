@@ -31,8 +31,9 @@ _MAGIC_WINDOW = 1024
 _LINE_TOLERANCE = 3.0
 """Words whose tops differ by at most this many points sit on one line."""
 
-_COLUMN_GAP = 3.0
-"""A gap wider than this many times the words' height separates two columns."""
+_COLUMN_GAP = 1.5
+"""A gap wider than this many times the words' height separates two columns
+(justified text stretches its spaces to about one height)."""
 
 _MARGIN_SHARE = 0.12
 """The top and bottom share of a page where running headers and footers sit."""
@@ -48,14 +49,18 @@ def read_pdf_blocks(data: bytes) -> tuple[Block, ...]:
         raise PlanReadError("corrupt_pdf", {"reason": "not_pdf"})
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if not pdf.pages:
+                raise PlanReadError("corrupt_pdf", {"reason": "no_pages"})
             lines = [line for page in pdf.pages for line in _page_lines(page)]
-    except (PDFPasswordIncorrect, PDFEncryptionError) as error:
-        raise PlanReadError("corrupt_pdf", {"reason": "encrypted"}) from error
+    except PlanReadError:
+        raise
     except Exception as error:
         # pdfminer reports a damaged file as whatever its lexer, parser or
-        # decompressor raised; to the user they all mean "the file is damaged".
+        # decompressor raised (pdfplumber wraps it); to the user they all mean
+        # "the file is damaged", unless it only wants a password.
+        reason = "encrypted" if _wants_password(error) else "unreadable"
         raise PlanReadError(
-            "corrupt_pdf", {"reason": "unreadable", "error": type(error).__name__}
+            "corrupt_pdf", {"reason": reason, "error": type(error).__name__}
         ) from error
     if not any(line.strip() for line in lines):
         raise PlanReadError("scanned_pdf")
@@ -108,6 +113,18 @@ def _row_text(row: Sequence[_Word]) -> str:
         parts.append(str(word["text"]))
         previous = word
     return normalise_text("".join(parts)).strip(" ")
+
+
+def _wants_password(error: BaseException) -> bool:
+    seen: BaseException | None = error
+    for _ in range(5):  # the wrapped error, and what it wrapped
+        if seen is None:
+            return False
+        if isinstance(seen, PDFPasswordIncorrect | PDFEncryptionError):
+            return True
+        wrapped = seen.args[0] if seen.args else None
+        seen = wrapped if isinstance(wrapped, BaseException) else seen.__cause__ or seen.__context__
+    return False
 
 
 def _is_page_number(text: str) -> bool:

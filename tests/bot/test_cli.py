@@ -22,6 +22,7 @@ from plans.readers import read_plan
 from tests.bot.conftest import Cli, assert_fits, flat
 from tests.fakes.telegram_server import fake_process
 from tests.plans.docx_builder import build_docx
+from tests.plans.test_read_forms import FIXTURES, WORD_PLANS, image_only_pdf
 from tests.shared import SEEDS, SHARED_DIR
 
 KIND_WORDS = {
@@ -44,6 +45,30 @@ def test_parse_json_is_the_extraction_and_writes_nothing(cli: Cli, seed: Path) -
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == extract_plan(read_plan(seed)).to_json()
     assert not cli.db_path.parent.exists()
+
+
+@pytest.mark.parametrize("name", [f"{WORD_PLANS[1]}.pdf", f"{WORD_PLANS[1]}.htm"])
+def test_parse_json_reads_pdf_and_web_pages(cli: Cli, name: str) -> None:
+    result = cli("plan", "parse", FIXTURES / name, "--json")
+
+    assert result.exit_code == 0, result.stderr
+    parsed = json.loads(result.stdout)
+    assert parsed == extract_plan(read_plan(FIXTURES / name)).to_json()
+    assert parsed["tasks"]
+
+
+def test_parse_doc_without_libreoffice_says_to_save_as_docx(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    path = tmp_path / "ke-hoach.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+
+    result = cli("plan", "parse", path, "--json")
+
+    assert result.exit_code == 1
+    assert "Lưu thành" in flat(result.stderr) and ".docx" in result.stderr
+    assert result.stdout == ""
 
 
 def test_parse_json_keeps_vietnamese_letters_unescaped(cli: Cli) -> None:
@@ -254,7 +279,9 @@ BAD_FILES = {
         _docx_without_tasks,
         ["Không tìm thấy nhiệm vụ nào"],
     ),
-    "unsupported": ("ke-hoach.pdf", _write(b"%PDF-1.4 ..."), ["Không hỗ trợ loại tệp .pdf"]),
+    "unsupported": ("ke-hoach.xlsx", _write(b"PK\x03\x04 ..."), ["Không hỗ trợ loại tệp .xlsx"]),
+    "corrupt_pdf": ("ke-hoach.pdf", _write(b"%PDF-1.4 ..."), ["Tệp ke-hoach.pdf bị hỏng"]),
+    "scanned_pdf": ("ban-quet.pdf", _write(image_only_pdf()), ["là PDF scan", "Word (.docx)"]),
 }
 
 

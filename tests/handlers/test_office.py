@@ -46,6 +46,7 @@ from storage.models import (
 )
 from summaries.rollup import numbers_snapshot, plan_summary
 from tests.handlers.fakes import FakePlatform, incoming
+from tests.plans.test_read_forms import FIXTURES, WORD_PLANS, image_only_pdf
 from tests.shared import SEEDS
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
@@ -461,6 +462,20 @@ async def test_files_and_activation_are_for_the_office_only(
 # --------------------------------------------------------------------------- plan files
 
 
+@pytest.mark.parametrize("suffix", [".pdf", ".htm"])
+async def test_a_plan_sent_as_pdf_or_web_page_is_imported(desk: Office, suffix: str) -> None:
+    fixture = FIXTURES / f"{WORD_PLANS[1]}{suffix}"
+
+    [summary] = await desk.upload(f"ke hoach{suffix}", fixture.read_bytes())
+
+    async with desk.database.sessions() as session:
+        plan = await session.scalar(select(Plan))
+        assert plan is not None
+        tasks = await session.scalar(select(func.count()).where(Task.plan_id == plan.id))
+    assert tasks
+    assert summary.startswith(f"Đã nhập kế hoạch mã {plan.id} (bản nháp): ")
+
+
 @pytest.mark.parametrize("seed", SEEDS, ids=[seed.name for seed in SEEDS])
 async def test_a_seed_plan_is_imported_and_activated(desk: Office, seed: Any) -> None:
     [summary] = await desk.upload(seed.name, seed.read_bytes())
@@ -582,10 +597,12 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
             -1,
             "Tệp anh.docx không phải là tệp Word (.docx) hợp lệ (có vẻ là ảnh PNG)",
         ),
-        ("ke hoach.pdf", b"%PDF-1.4", -1, "Không hỗ trợ loại tệp .pdf"),
+        ("ke hoach.xlsx", b"PK\x03\x04", -1, "Không hỗ trợ loại tệp .xlsx"),
+        ("ke hoach.pdf", b"%PDF-1.4", -1, "Tệp ke hoach.pdf bị hỏng"),
+        ("ban quet.pdf", image_only_pdf(), -1, "Tệp ban quet.pdf là PDF scan"),
         ("loi chao.txt", "Xin chào các đồng chí.\n".encode(), -1, "Không tìm thấy nhiệm vụ"),
     ],
-    ids=["empty", "empty-unknown-size", "png-as-docx", "pdf", "no-tasks"],
+    ids=["empty", "empty-unknown-size", "png-as-docx", "xlsx", "damaged-pdf", "scan", "no-tasks"],
 )
 async def test_bad_files_are_refused_and_nothing_is_stored(
     desk: Office, name: str, data: bytes, size: int | None, expected: str
