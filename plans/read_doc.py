@@ -9,6 +9,7 @@ LibreOffice the user has open) and a time limit.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -84,9 +85,10 @@ def _run(command: list[str], work: Path, timeout: float) -> None:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         # soffice is a launcher: its own children live in the session it leads.
-        if hasattr(os, "killpg"):
-            os.killpg(process.pid, signal.SIGKILL)
-        else:
-            process.kill()
+        with contextlib.suppress(ProcessLookupError):
+            if hasattr(os, "killpg"):
+                os.killpg(process.pid, signal.SIGKILL)
+            else:
+                process.kill()
         process.wait()
         raise PlanReadError("doc_needs_conversion", {"reason": "timeout"}) from None
