@@ -10,6 +10,7 @@ unit directory matches on.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from plans.text import fold, squash
 
@@ -92,187 +93,144 @@ _ABBREV_RE = re.compile(
 )
 _ABBREV_MAP = dict(ABBREVIATIONS)
 
-# Words that open a unit's name, folded. "các" opens a group ("các chi bộ").
-UNIT_HEADS: tuple[str, ...] = (
-    "cac",
-    "ban",
-    "uy ban",
-    "hoi dong",
-    "mat tran",
-    "dang uy",
-    "dang bo",
-    "chi bo",
-    "chi hoi",
-    "van phong",
-    "phong",
-    "trung tam",
-    "hoi",
-    "cong an",
-    "quan su",
-    "doan",
-    "huyen doan",
-    "tinh doan",
-    "lien doan",
-    "huyen uy",
-    "tinh uy",
-    "thanh uy",
-    "bo phan",
-    "truong",
-    "toa an",
-    "vien kiem sat",
-    "thuong truc",
-    "to chuc chinh tri",
-    "doan the",
-    "chi, dang bo",
+
+def _phrases(text: str) -> tuple[str, ...]:
+    return tuple(text.split("|"))
+
+
+_TONES = {"\u0300": "`", "\u0301": "'", "\u0303": "~", "\u0309": "?", "\u0323": "."}
+
+
+def _sig(word: str) -> str:
+    """A word lower-cased with its tone kept apart, so "Ủy" and "Uỷ" agree while "Sở" and
+    "Số", "Hội" and "Hồi", "Đài" and "Đại", "Bộ" and "Bố" stay different words."""
+    tone = ""
+    letters = []
+    for char in unicodedata.normalize("NFD", word.lower().strip(",;:.()")):
+        if char in _TONES:
+            tone = _TONES[char]
+        else:
+            letters.append(char)
+    return unicodedata.normalize("NFC", "".join(letters)) + tone
+
+
+def _sigs(text: str) -> tuple[str, ...]:
+    return tuple(_sig(w) for w in text.split())
+
+
+# The nouns a unit's name opens with, written as plans write them. A name follows the noun
+# and runs to the verb of the duty; these are kinds of body, not full names.
+_OPEN_HEADS = _phrases(
+    # People's Committees, councils, the Front, the Party and the state's offices
+    "ủy ban|hội đồng|mặt trận|thường trực|đảng ủy|đảng đoàn|đảng bộ|ban cán sự|chi bộ|tổ đảng|"
+    "chi hội|chi đoàn|huyện ủy|tỉnh ủy|thành ủy|quận ủy|thị ủy|cấp ủy|huyện đoàn|tỉnh đoàn|"
+    "thành đoàn|quận đoàn|liên đoàn|hiệp hội|liên hiệp|chính phủ|quốc hội|thủ tướng|văn phòng|"
+    "bộ phận|bộ đội|bộ chỉ huy|bộ tư lệnh|công an|quân sự|viện kiểm sát|tòa án|kho bạc|"
+    "kiểm toán|ngân hàng|bảo hiểm|cảng vụ|bệnh viện|doanh nghiệp|hợp tác xã|công ty|"
+    "tổng công ty|chi nhánh|tổ công tác|tổ giúp việc|tổ dân phố|tổ bầu cử|tổ chức chính trị|"
+    "đoàn thể|chi, đảng bộ|trung tâm|điện lực|bưu điện|học viện|"
+    # positions the plan assigns work to
+    "đồng chí|chủ tịch|phó chủ tịch|giám đốc|phó giám đốc|thủ trưởng|trưởng|phó trưởng|bí thư|"
+    "phó bí thư|chánh văn phòng|chánh thanh tra|chuyên viên|cán bộ|công chức|thành viên|"
+    "ủy viên|tổ trưởng|người đứng đầu|thư ký"
 )
-# Lower-case words that may sit inside a unit's name ("các chi bộ trực thuộc").
-_UNIT_WORDS = frozenset(
-    [
-        "xa",
-        "huyen",
-        "tinh",
-        "thi",
-        "tran",
-        "phuong",
-        "thanh",
-        "pho",
-        "thon",
-        "xom",
-        "ap",
-        "lang",
-        "ban",
-        "bon",
-        "buon",
-        "soc",
-        "khoi",
-        "cum",
-        "khu",
-        "truc",
-        "thuoc",
-        "chi",
-        "dang",
-        "bo",
-        "uy",
-        "co",
-        "quan",
-        "nganh",
-        "doan",
-        "the",
-        "to",
-        "chuc",
-        "chinh",
-        "tri",
-        "hoi",
-        "nhan",
-        "dan",
-        "lien",
-        "chuyen",
-        "mon",
-        "cac",
-        "va",
-        "don",
-        "vi",
-        "su",
-        "nghiep",
-        "truong",
-        "hoc",
-        "cap",
-        "dia",
-        "phuong",
-        "kiem",
-        "tra",
-        "giao",
-        "duc",
-        "dao",
-        "tao",
-        "van",
-        "hoa",
-        "thong",
-        "tin",
-        "quoc",
-        "phong",
-        "an",
-        "ninh",
-        "tham",
-        "muu",
-        "giup",
-        "viec",
-        "cuu",
-        "chien",
-        "binh",
-        "phu",
-        "nu",
-        "nong",
-        "thanh",
-        "nien",
-        "lao",
-        "dong",
-        "so",
-        "tren",
-        "-",
-        ",",
-        ";",
-        "toan",
-    ]
+# Nouns that are also common words ("Hội nghị", "Bộ tiêu chí", "Phòng chống", "Trường hợp",
+# "Báo cáo", "Đoàn kết"): a unit only when a name in capitals follows ("Hội Nông dân"), or
+# one of the lower-case words given.
+_NAMED_HEADS: dict[str, tuple[str, ...]] = {
+    "ban": ("công", "cán", "chỉ", "quản", "tổ", "thường", "chấp", "xây", "tuyên", "dân"),
+    "bộ": (),
+    "sở": (),
+    "phòng": (),
+    "cục": (),
+    "chi cục": (),
+    "tổng cục": (),
+    "vụ": (),
+    "viện": (),
+    "hội": (),
+    "đoàn": ("đại", "kiểm", "công", "giám", "thanh"),
+    "đài": ("phát", "truyền"),
+    "báo": (),
+    "trường": (),
+    "thanh tra": ("tỉnh", "thành", "huyện", "chính", "sở", "bộ"),
+    "thuế": ("tỉnh", "thành", "huyện", "cơ", "khu"),
+    "hải quan": ("tỉnh", "khu"),
+    "trạm": (),
+    "đồn": (),
+    "hạt": (),
+    "đại học": (),
+    "cơ quan": ("thông", "báo", "tuyên", "chuyên", "thường", "tham", "quản", "chủ"),
+    "đơn vị": ("sự", "trực", "liên"),
+}
+# Plural nouns "các" opens a group with ("các sở, ban, ngành", "các xã, phường").
+_GROUP_NOUNS = _phrases(
+    "cơ quan|đơn vị|sở|ban|ngành|bộ|chi|chi bộ|đảng bộ|đảng ủy|huyện ủy|thành ủy|tỉnh ủy|cấp ủy|"
+    "tổ chức|đoàn thể|hội|chi hội|xã|phường|thị trấn|đặc khu|huyện|tỉnh|thôn|ấp|bản|khu|tổ|"
+    "trường|doanh nghiệp|địa phương|lực lượng|bộ phận|phòng|trung tâm|đồng chí|thành viên|"
+    "ủy viên|ủy ban|hội đồng|cơ sở|hợp tác xã|công ty|bệnh viện|đài|báo|tòa soạn|ngân hàng|"
+    "chi nhánh|quận|thành phố|tổ dân phố|khu dân cư|đoàn|chủ tịch|thủ trưởng|cán bộ|"
+    "ban chỉ đạo|tiểu ban|nhà trường|chi đoàn|cơ sở giáo dục"
 )
+_OPEN = {_sigs(h) for h in _OPEN_HEADS}
+_NAMED = {_sigs(h): {_sig(w) for w in after} for h, after in _NAMED_HEADS.items()}
+_GROUP = {_sigs(h) for h in _GROUP_NOUNS}
+_HEAD_MAX = 3
+
+# Words that close a name at its level: a name may go on after them only with a qualifier.
+_LOCALITY = frozenset(map(_sig, _phrases("xã|huyện|tỉnh|phường|trấn|quận|phố|thôn|ấp|bản|khu|xóm")))
+# First words of the localities a list goes on with ("UBND xã, phường, đặc khu").
+_LOCALITY_OPEN = _LOCALITY | {_sig(w) for w in ("thị", "thành", "đặc")}
+# Heads whose name is a purpose and so may open with a verb ("Ban Chỉ đạo thực hiện Quy chế
+# dân chủ ở cơ sở", "Tổ công tác triển khai Đề án 06").
+_PURPOSE_HEADS = frozenset(
+    _sigs(h) for h in ("ban chỉ đạo", "tổ công tác", "tổ giúp việc", "hội đồng", "ban tổ chức")
+)
+# Two offices that share one name: "Văn phòng Đoàn đại biểu Quốc hội và Hội đồng nhân dân".
+_SHARED_NAME = (("doan dai bieu quoc hoi", "hoi dong nhan dan"),)
+_CAC = _sig("các")
+_BAN = _sig("ban")
+_DUOC = _sig("được")
+_PURPOSE_AT = 3  # "Ban Chỉ đạo" is three words
 # Two-word verbs that end a unit's name when a duty sentence goes on ("UBND xã chỉ đạo").
 _VERBS = frozenset(
-    (
-        "ban hanh",
-        "chi dao",
-        "chu tri",
-        "tham muu",
-        "phoi hop",
-        "can cu",
-        "day manh",
-        "thuc hien",
-        "xay dung",
-        "to chuc",
-        "huong dan",
-        "theo doi",
-        "trien khai",
-        "chu dong",
-        "quan tam",
-        "chu trong",
-        "lanh dao",
-        "kiem tra",
-        "tang cuong",
-        "nang cao",
-        "tiep tuc",
-        "bo tri",
-        "dam bao",
-        "bao dam",
-        "tuyen truyen",
-        "phat huy",
-        "cung cap",
-        "tong hop",
-        "don doc",
-        "giam sat",
-        "nam bat",
-        "tham gia",
-        "ra soat",
-        "hoan thanh",
-        "de xuat",
-        "van dong",
-        "cu the",
-        "quan triet",
-        "hoc tap",
-        "hop tac",
-        "thuong xuyen",
-        "dinh ky",
-        "hang nam",
-        "chiu trach",
+    map(
+        fold,
+        _phrases(
+            "ban hành|chỉ đạo|chủ trì|tham mưu|phối hợp|căn cứ|đẩy mạnh|thực hiện|xây dựng|tổ chức|"
+            "hướng dẫn|theo dõi|triển khai|chủ động|quan tâm|chú trọng|lãnh đạo|kiểm tra|"
+            "tăng cường|nâng cao|tiếp tục|bố trí|đảm bảo|bảo đảm|tuyên truyền|phát huy|cung cấp|"
+            "tổng hợp|đôn đốc|giám sát|nắm bắt|tham gia|rà soát|hoàn thành|đề xuất|vận động|"
+            "cụ thể|quán triệt|học tập|hợp tác|thường xuyên|định kỳ|hằng năm|hàng năm|chịu trách|"
+            "có trách|báo cáo|nghiên cứu|phổ biến|cập nhật|công bố|tiếp nhận|giải quyết|xử lý|"
+            "thẩm định|phê duyệt|đề nghị|chuẩn bị|bảo vệ|thông báo|phân công|lồng ghép|tập trung|"
+            "huy động|thống nhất|trao đổi|duy trì|hỗ trợ|tạo điều|ứng dụng|đánh giá|sơ kết|"
+            "tổng kết|kiện toàn|xác minh|giới thiệu|biên soạn|phát hành|khẩn trương|kịp thời|"
+            "tích cực|nghiêm túc|quyết liệt|hằng quý|hàng quý|hằng tháng|hàng tháng|điều hành|"
+            "định hướng|hưởng ứng|hằng ngày|hàng ngày|phát động|thẩm tra|xem xét"
+        ),
     )
 )
-# One-word verbs that end a unit's name, as written ("có" folds like "cơ" of "cơ quan"):
+# One-word verbs and words that start a clause, as written ("có" folds like "cơ" of "cơ quan"):
 # "Ủy ban Kiểm tra Đảng ủy giúp Ban Chấp hành …", "Các chi bộ có trách nhiệm …".
-_SINGLE_VERBS = frozenset({"giúp", "có", "chịu"})
-_TO_CHUC_NOUN = ("chinh tri", "dang", "co so", "xa hoi", "hoi", "doan")
+_SINGLE_VERBS = frozenset(
+    _phrases(
+        "giúp|có|chịu|là|phải|cần|nắm|gửi|về|để|nhằm|trong|khi|nếu|đã|sẽ|đang|cùng|"
+        "bằng|do|vì|thì|mà|theo|tại|đối|nhưng|luôn|không|chưa|hãy"
+    )
+)
+# After "được" a name holds a clause ("Các cơ quan, đơn vị được giao chủ trì"), up to one of these.
+_CLAUSE_END = frozenset(fold(v) for v in ("có trách", "chịu trách", "căn cứ", "chủ động"))
+_PURPOSE_VERBS = frozenset(fold(v) for v in ("thực hiện", "triển khai"))
+_TO_CHUC_NOUN = _phrases(
+    "chinh tri|dang|co so|xa hoi|hoi|doan|thanh vien|khac|lien quan|co lien quan"
+)
 _LEAD_IN = ("giao cho ", "giao ", "yeu cau ", "de nghi ")
-_SPLIT_AND = re.compile(r"\s+(?:và|với)\s+", re.IGNORECASE)
-_SPLIT_LIST = re.compile(r"\s*[,;]\s*|\s+\+\s+|\n+")
+_ROLE_VERBS = frozenset(fold(v) for v in ("chủ trì", "phối hợp", "thực hiện", "tham mưu"))
+_SEPARATORS = re.compile(r"\s*([,;\n+])\s*|\s+(và|với)\s+", re.IGNORECASE)
 _TRAILING = re.compile(r"[\s.,;:/]+$|\s*\((?:b/c|để báo cáo)\)\s*$", re.IGNORECASE)
+_FOOTNOTE = re.compile(r"(?<=[^\W\d_])(?:\d{1,2}|[¹²³⁰-⁹]+)$")
 _ROLE_MARK = re.compile(r"\s*\((chủ trì|phối hợp|p/h)\)", re.IGNORECASE)
+_RELATIVE = frozenset(("được", "giao"))
 
 
 def expand_abbreviations(text: str) -> str:
@@ -291,46 +249,64 @@ def unit_key(name: str) -> str:
 
 
 def is_group(name: str) -> bool:
-    """True for names that stand for several units ("Các chi bộ trực thuộc")."""
+    """True for names that stand for several units ("Các chi bộ trực thuộc",
+    "Ủy ban nhân dân các xã, phường")."""
     folded = fold(name)
-    return folded.startswith("cac ") or folded in {"doan the", "cac doan the"}
+    return folded.startswith("cac ") or " cac " in folded or folded in {"doan the"}
 
 
-def _starts_unit(folded: str) -> bool:
-    folded = re.sub(r"\s*[,;:.]\s*", " ", folded)
-    return any(folded == h or folded.startswith(h + " ") for h in UNIT_HEADS)
+def _head_len(words: list[str]) -> int:
+    """How many of ``words`` name the kind of unit they open ("Ủy ban", "Các sở"); 0 if none."""
+    if not words or not (words[0][:1].isupper() or _sig(words[0]) == _CAC):
+        return 0
+    if _sig(words[0]) == _CAC:
+        rest = words[1:]
+        return 1 + _group_len(rest) if _group_len(rest) else (1 + _head_len(rest) if rest else 0)
+    sigs = [_sig(w) for w in words[: _HEAD_MAX + 1]]
+    for n in range(min(_HEAD_MAX, len(sigs)), 0, -1):
+        head = tuple(sigs[:n])
+        if head in _OPEN:
+            return n
+        if head in _NAMED and _named_after(words, n, _NAMED[head]):
+            return n
+    return 0
+
+
+def _named_after(words: list[str], n: int, lower: set[str]) -> bool:
+    if words[n - 1].endswith(","):
+        return True  # "Sở, ban, ngành": the kind of unit as a group
+    if n >= len(words):
+        return False
+    following = words[n]
+    return following[:1].isupper() or following[:1].isdigit() or _sig(following) in lower
+
+
+def _group_len(words: list[str]) -> int:
+    sigs = [_sig(w) for w in words[:_HEAD_MAX]]
+    for n in range(len(sigs), 0, -1):
+        if words[n - 1][:1].islower() and tuple(sigs[:n]) in _GROUP:
+            return n
+    return 0
+
+
+def _starts_unit(text: str) -> bool:
+    return _head_len(expand_abbreviations(text).split()) > 0
 
 
 def starts_unit(text: str) -> bool:
-    """True when ``text`` opens with a unit's name ("UBND xã", "Các chi bộ")."""
-    return _starts_unit(fold(expand_abbreviations(text.strip())))
+    """True when ``text`` opens with a unit's name ("UBND xã", "Các chi bộ", "Sở Y tế")."""
+    return _starts_unit(text.strip())
 
 
 def split_units(text: str) -> list[str]:
     """Split a list of units into one clean name per unit.
 
     Commas, semicolons, line breaks and "và" separate units, but a part that
-    does not open a new unit ("Các cơ quan, đơn vị") stays with the one before.
+    does not open a new unit ("Các cơ quan, đơn vị", "UBND các xã, phường", the
+    fields of "Sở Văn hóa, Thể thao và Du lịch") stays with the one before.
     Role marks ("(chủ trì)", "(phối hợp)") are dropped; :func:`split_roles` reads them.
     """
     return [bare for name in _marked_units(text) if (bare := _ROLE_MARK.sub("", name).strip())]
-
-
-def _marked_units(text: str) -> list[str]:
-    text = squash(expand_abbreviations(_TRAILING.sub("", text.strip())))
-    if not text or not any(c.isalpha() for c in text):
-        return []
-    joined: list[str] = []
-    for piece in _SPLIT_LIST.split(text):
-        piece = piece.strip(" -")
-        if not piece:
-            continue
-        if joined and not _opens_unit(piece):
-            joined[-1] = f"{joined[-1]}, {piece}"
-        else:
-            joined.append(piece)
-    names = [n for part in joined for p in _split_on_and(part) for n in _split_embedded(p)]
-    return [c for c in (_clean(n) for n in names) if c]
 
 
 def split_roles(text: str) -> tuple[list[str], list[str]]:
@@ -350,35 +326,85 @@ def split_roles(text: str) -> tuple[list[str], list[str]]:
     return lead, support
 
 
-def _opens_unit(part: str) -> bool:
-    return part[:1].isupper() or part[:1].isdigit() or fold(part).startswith("cac ")
-
-
-def _split_on_and(piece: str) -> list[str]:
-    parts = _SPLIT_AND.split(piece)
-    out = [parts[0]]
-    for part in parts[1:]:
-        folded = fold(part)
-        group = folded.startswith(("cac ", "doan the", "to chuc chinh tri"))
-        if group or (part[:1].isupper() and _starts_unit(folded)):
-            out.append(part)
+def _marked_units(text: str) -> list[str]:
+    text = expand_abbreviations(_TRAILING.sub("", text.strip()))
+    if not any(c.isalpha() for c in text):
+        return []
+    names: list[str] = []
+    pieces = _pieces(text)
+    for index, (sep, piece) in enumerate(pieces):
+        if names and _continues(names[-1], sep, piece, pieces[index + 1 :]):
+            joint = ", " if sep in ",;" else f" {sep} "
+            names[-1] = f"{names[-1]}{joint}{piece}"
         else:
-            out[-1] = f"{out[-1]} và {part}"
-    return out
+            names.append(piece)
+    return [c for name in names for part in _split_embedded(name) if (c := _clean(part))]
+
+
+def _pieces(text: str) -> list[tuple[str, str]]:
+    """``text`` cut at every separator, each piece with the separator before it."""
+    parts = _SEPARATORS.split(text)
+    pieces = [("", parts[0])]
+    for k in range(1, len(parts) - 1, 3):
+        sep = (parts[k] or parts[k + 1] or "").lower()
+        pieces.append((sep, parts[k + 2]))
+    return [(sep, p.strip(" -")) for sep, p in pieces if p and p.strip(" -")]
+
+
+def _continues(name: str, sep: str, piece: str, later: list[tuple[str, str]]) -> bool:
+    """Whether ``piece`` goes on with ``name`` rather than naming a unit of its own."""
+    if sep in ("\n", "+", ";") and (_starts_unit(piece) or sep != ";"):
+        return False
+    folded = fold(name)
+    if "phu trach" in folded:
+        return True  # "Chuyên viên phụ trách lĩnh vực Hành chính, Văn phòng"
+    if sep in ("và", "với") and any(
+        folded.endswith(a) and fold(piece).startswith(b) for a, b in _SHARED_NAME
+    ):
+        return True
+    words = piece.split()
+    if _sig(words[0]) == _CAC:
+        return False
+    if _starts_unit(piece):
+        return _same_committees(folded, fold(piece))
+    if piece[:1].isupper():
+        return sep in ("và", "với") or _field_list(later)
+    if _sig(words[0]) in _LOCALITY_OPEN or _is_plural(folded):
+        return True
+    return not _group_len(words)
+
+
+def _is_plural(folded: str) -> bool:
+    return folded.startswith("cac ") or " cac " in folded
+
+
+def _same_committees(folded: str, piece: str) -> bool:
+    """ "Các huyện ủy, thành ủy, Đảng ủy trực thuộc tỉnh": one group of Party committees."""
+    return folded.startswith("cac ") and folded.endswith(" uy") and piece.split()[1:2] == ["uy"]
+
+
+def _field_list(later: list[tuple[str, str]]) -> bool:
+    """The fields of one name run on to a last one joined by "và" ("Văn hóa, Thể thao và
+    Du lịch"); a piece that opens a unit or is written in lower case ends the run."""
+    for sep, piece in later:
+        if sep not in (",", "và") or not piece[:1].isupper() or _starts_unit(piece):
+            return False
+        if sep == "và":
+            return True
+    return False
 
 
 def _split_embedded(part: str) -> list[str]:
     """Split "Ủy ban MTTQ tổ chức chính trị - xã hội" and "… thị trấn Phòng Văn hóa"."""
     words = part.split()
     for k in range(2, len(words)):
-        rest = fold(" ".join(words[k:]))
-        if not _starts_unit(fold(" ".join(words[:2]))) or fold(words[k - 1]) in {"cac", "va"}:
+        before = _sig(words[k - 1])
+        if before in (_CAC, _sig("và")):
             continue
+        rest = fold(" ".join(words[k:]))
         embedded_group = rest.startswith(("to chuc chinh tri", "doan the chinh tri"))
         new_office = (
-            words[k][:1].isupper()
-            and words[k - 1][:1].islower()
-            and rest.startswith(("phong ", "ban ", "trung tam ", "van phong ", "uy ban "))
+            words[k][:1].isupper() and before in _LOCALITY and _starts_unit(" ".join(words[k:]))
         )
         if embedded_group or new_office:
             return [" ".join(words[:k]), *_split_embedded(" ".join(words[k:]))]
@@ -395,63 +421,110 @@ def _strip_lead_in(text: str) -> str:
 
 def _clean(name: str) -> str:
     name = _strip_lead_in(squash(name)).strip(" .,;:-")
+    words = name.split()
+    # "Đề nghị UBND xã phối hợp" leads with UBND xã; "… được giao chủ trì" is a name.
+    if (
+        len(words) > 2
+        and fold(" ".join(words[-2:])) in _ROLE_VERBS
+        and _sig(words[-3]) not in _RELATIVE
+        and _sig(words[0]) != _CAC  # "Các cơ quan phối hợp" is the group that supports
+    ):
+        words = words[:-2]
+    name = _FOOTNOTE.sub("", " ".join(words)).strip(" .,;:-")
     return name[:1].upper() + name[1:] if name else name
 
 
 def leading_units(sentence: str) -> tuple[list[str], str]:
     """Units named at the start of a duty sentence, and the rest of it.
 
-    "UBND huyện chỉ đạo các ngành …" gives (["Ủy ban nhân dân huyện"], "chỉ đạo
-    các ngành …"). A sentence that does not open with a unit gives ([], sentence).
+    A name opens with the kind of unit ("Sở", "Ủy ban", "Ban", "Các sở, ban, ngành",
+    "Giám đốc") and runs to the verb of the duty: "UBND huyện chỉ đạo các ngành …"
+    gives (["Ủy ban nhân dân huyện"], "chỉ đạo các ngành …"). A sentence that does
+    not open with a unit gives ([], sentence).
     """
     words = _strip_lead_in(sentence.strip()).split()
-    if not words:
-        return [], sentence
-    opening = expand_abbreviations(" ".join(words[:2]))
-    if not (words[0][:1].isupper() or fold(words[0]) == "cac") or not _starts_unit(fold(opening)):
-        return [], sentence
-    if fold(" ".join(w.strip(",;:") for w in words[:2])) in _VERBS:
+    if not words or not _starts_unit(" ".join(words[:4])) or _verb_at(words, 0):
         return [], sentence
     end = _phrase_end(words)
     units = split_units(" ".join(words[:end]))
-    if not units:
+    if not units or any(len(unit.split()) > _NAME_MAX for unit in units):
         return [], sentence
     return units, " ".join(words[end:])
 
 
+_NAME_MAX = 16
+
+
 def _phrase_end(words: list[str]) -> int:
-    end = 0
-    for k, word in enumerate(words):
-        bare = word.strip(",;:()")
-        if k and _verb_at(words, k):
+    purpose = tuple(_sigs(expand_abbreviations(" ".join(words[:3])))[:3]) in _PURPOSE_HEADS
+    k = 1
+    while k < len(words) and not words[k - 1].endswith(":"):
+        if _sig(words[k]) == _DUOC and words[k][:1].islower():
+            k = _clause_end(words, k)
             break
-        previous_capital = k > 0 and words[k - 1][:1].isupper() and fold(words[k - 1]) != "cac"
-        if (
-            k == 0
-            or bare[:1].isupper()
-            or _ABBREV_RE.fullmatch(bare)
-            or fold(bare) in _UNIT_WORDS
-            or (previous_capital and not words[k - 1].endswith((",", ";")))
-        ):
-            end = k + 1
-            if word.endswith(":"):
-                break
+        if _verb_at(words, k) and _verb_in_name(words, k, purpose=purpose):
+            k += 2
             continue
-        break
-    while end and fold(words[end - 1].strip(",;:")) in {"va", "cac", "-", ""}:
-        end -= 1
-    return end
+        if _verb_at(words, k) or _verb_after_place(words, k):
+            break
+        k += 1
+    while k and fold(words[k - 1].strip(",;:")) in {"va", "cac", "-", "", "nay"}:
+        k -= 1
+    return k
+
+
+def _verb_in_name(words: list[str], k: int, *, purpose: bool) -> bool:
+    """A verb that is part of the name: "Ban Chỉ đạo thực hiện Quy chế …", "các ban xây
+    dựng Đảng", "Cán bộ phụ trách lĩnh vực giám sát …", "Các cơ quan phối hợp có trách nhiệm"."""
+    if purpose and k == _PURPOSE_AT:
+        return _purpose_verb(words, k)
+    before = _sig(words[k - 1])
+    if before == _BAN and _sig(words[k]) in _NAMED[(_BAN,)]:
+        return True
+    folded = fold(" ".join(words[:k]))
+    if " phu trach" in folded and fold(words[k - 1]) in {"trach", "vuc", "va"}:
+        return True
+    bare_group = _sig(words[0]) == _CAC and k == 1 + _group_len(words[1:])
+    following = fold(" ".join(w.strip(",;:") for w in words[k + 2 : k + 4]))
+    return bare_group and not words[k + 1].endswith(",") and following in _CLAUSE_END
+
+
+def _clause_end(words: list[str], k: int) -> int:
+    """The end of "… được giao chủ trì" before the duty's "có trách nhiệm"; without one
+    the name stops before "được"."""
+    for j in range(k + 1, len(words) - 1):
+        if fold(" ".join(w.strip(",;:") for w in words[j : j + 2])) in _CLAUSE_END:
+            return j
+    return k
+
+
+def _purpose_verb(words: list[str], k: int) -> bool:
+    pair = fold(" ".join(words[k : k + 2]))
+    return pair in _PURPOSE_VERBS and k + 2 < len(words) and words[k + 2][:1].isupper()
+
+
+def _verb_after_place(words: list[str], k: int) -> bool:
+    """A duty written in capitals after a locality: "Đảng ủy xã Lãnh đạo, định hướng …"."""
+    return (
+        words[k][:1].isupper()
+        and _sig(words[k - 1]) in _LOCALITY
+        and fold(" ".join(w.strip(",;:") for w in words[k : k + 2])) in _VERBS
+    )
 
 
 def _verb_at(words: list[str], k: int) -> bool:
-    if words[k][:1].isupper():
+    word = words[k].strip(",;:")
+    if word[:1].isupper() and k:
         return False
-    if words[k].strip(",;:").lower() in _SINGLE_VERBS:
-        return True
+    if word.lower() in _SINGLE_VERBS and k:
+        following = fold(" ".join(words[k + 1 : k + 3]))
+        return not (word.lower() == "có" and following.startswith("lien quan"))
     pair = fold(" ".join(w.strip(",;:") for w in words[k : k + 2]))
     if pair not in _VERBS:
         return False
     if pair == "to chuc":
+        if words[k + 1].endswith(","):
+            return False  # "cơ quan, tổ chức, đơn vị"
         following = expand_abbreviations(" ".join(words[k + 2 : k + 4]))
         return not fold(following).startswith(_TO_CHUC_NOUN)
     return True
