@@ -26,6 +26,7 @@ class TimeKind(StrEnum):
 class Every(StrEnum):
     """Period of a recurring task."""
 
+    DAY = "day"
     WEEK = "week"
     MONTH = "month"
     QUARTER = "quarter"

@@ -44,8 +44,8 @@ def _ongoing(text: str, start: str | None = None, due: str | None = None) -> Row
     return (text, CONTINUOUS, due, start, None, ())
 
 
-def _when(text: str) -> Row:
-    return (text, CONDITIONAL, None, None, None, ())
+def _when(text: str, *, due: str | None = None, start: str | None = None) -> Row:
+    return (text, CONDITIONAL, due, start, None, ())
 
 
 def _nothing(text: str) -> Row:
@@ -103,11 +103,19 @@ CELL_CASES: list[Row] = [
     _once("đến quý II/2026", "2026-06-30"),
     _once("Mục tiêu đến năm 2025", "2025-12-31"),
     _once("den het nam 2027", "2027-12-31"),
-    # phases: one deliverable at the end
-    _once("2025-2026", "2026-12-31", "2025-01-01"),
-    _once("2025 – 2026", "2026-12-31", "2025-01-01"),
+    # a range in a time cell is ongoing work between its ends
+    _ongoing("2025-2026", "2025-01-01", "2026-12-31"),
+    _ongoing("2025 – 2026", "2025-01-01", "2026-12-31"),
+    _ongoing("2025 - 2035", "2025-01-01", "2035-12-31"),
+    _ongoing("Năm 2025-2026", "2025-01-01", "2026-12-31"),
+    _ongoing("Năm 2025-2030", "2025-01-01", "2030-12-31"),
+    _ongoing("Từ ngày 04/02/2026 đến ngày 08/02/2026", "2026-02-04", "2026-02-08"),
+    _ongoing("Từ ngày 05/02/2026 - 08/02/2026", "2026-02-05", "2026-02-08"),
+    _ongoing("Quý IV/2025 - Quý II/2026", "2025-10-01", "2026-06-30"),
+    _ongoing("từ tháng 10 năm 2025 đến hết tháng 3 năm 2026", "2025-10-01", "2026-03-31"),
+    # a stage label: one deliverable at the stage's end
     _once("Giai đoạn 2025 – 2026", "2026-12-31", "2025-01-01"),
-    _once("Năm 2025-2026", "2026-12-31", "2025-01-01"),
+    _once("Đợt 2 (tháng 3 - 5/2026)", "2026-05-31", "2026-03-01"),
     _once("Giai đoạn 2027 — 2028", "2028-12-31", "2027-01-01"),
     _once("giai doan 2029 - 2030", "2030-12-31", "2029-01-01"),
     # several deadlines
@@ -120,7 +128,6 @@ CELL_CASES: list[Row] = [
     _ongoing("Thường xuyên"),
     _ongoing("Thực hiện thường xuyên"),
     _ongoing("Liên tục"),
-    _ongoing("Hằng ngày"),
     _ongoing("thuong xuyen"),
     _ongoing(_nfd("Thường xuyên")),
     _ongoing("Từ quý I/2022 đến hết năm 2025", "2022-01-01", "2025-12-31"),
@@ -165,8 +172,9 @@ CELL_CASES: list[Row] = [
     _every("thường xuyên; mỗi tuần", Every.WEEK),
     _every("hằng tháng, hằng quý", Every.MONTH),
     _every("Định kỳ hằng quý, báo cáo định kỳ", Every.QUARTER),
-    _every("Năm 2025 và những năm tiếp theo", Every.YEAR, "2025-01-01"),
-    _every("Từ năm 2025 và các năm tiếp theo", Every.YEAR, "2025-01-01"),
+    _ongoing("Năm 2025 và những năm tiếp theo", "2025-01-01"),
+    _ongoing("Từ năm 2025 và các năm tiếp theo", "2025-01-01"),
+    _ongoing("Năm 2026 và các năm tiếp theo.", "2026-01-01"),
     _every("Hằng năm (giai đoạn 2025 – 2026)", Every.YEAR, "2025-01-01"),
     _every("ít nhất 01 lần/năm (giai đoạn 2027 – 2028)", Every.YEAR, "2027-01-01"),
     # conditions beat everything
@@ -186,7 +194,7 @@ CELL_CASES: list[Row] = [
     _when("Khi có yêu cầu"),
     _when("Đột xuất"),
     _when("khi co van ban huong dan"),
-    _when("Quý I/2026 (nếu có chỉ đạo)"),
+    _when("Quý I/2026 (nếu có chỉ đạo)", due="2026-03-31"),
     _when(_nfd("Theo chỉ đạo của Tỉnh ủy")),
     # nothing readable, including impossible dates
     _nothing(""),
@@ -198,8 +206,8 @@ CELL_CASES: list[Row] = [
     _nothing("31/2/2025"),
     _nothing("29/2/2025"),
     # a month range; a cadence inside a range of years starts with it
-    _once("Tháng 01 - 5/2025", "2025-05-31", start="2025-01-01"),
-    _once("tháng 3-tháng 6 năm 2026", "2026-06-30", start="2026-03-01"),
+    _ongoing("Tháng 01 - 5/2025", "2025-01-01", "2025-05-31"),
+    _ongoing("tháng 3-tháng 6 năm 2026", "2026-03-01", "2026-06-30"),
     _every("Hằng năm, từ 2026 đến 2028", Every.YEAR, start="2026-01-01"),
     _every("Hằng quý, từ năm 2026 đến năm 2027", Every.QUARTER, start="2026-01-01"),
     _when("Khi được phân bổ kinh phí"),
@@ -214,6 +222,56 @@ CELL_CASES: list[Row] = [
     _nothing("trước ngày 31/2/2025"),
     _nothing("ngày 30/9"),
     _nothing("Đề án 1327"),
+    # a date after "sau" opens the work; it is no deadline
+    _ongoing("Sau ngày 15/3/2026", "2026-03-15"),
+    _ongoing("Từ ngày 04/02/2026: tổ chức hội nghị tiếp xúc cử tri", "2026-02-04"),
+    # the start, middle and end of a year
+    _once("Đầu năm 2026", "2026-03-31"),
+    _once("Giữa năm 2026", "2026-06-30"),
+    _once("Cuối năm 2025", "2025-12-31"),
+    # Tết is the lunar new year as Vietnam keeps it (UTC+7)
+    _once("Trước Tết Nguyên đán 2026", "2026-02-16"),
+    _once("trước Tết Nguyên đán Bính Ngọ năm 2026", "2026-02-16"),
+    _once("Trước Tết Nguyên Đán 2030", "2030-02-01"),
+    _once("Trước Tết Dương lịch 2026", "2025-12-31"),
+    _ongoing("Sau Tết Nguyên đán 2026", "2026-02-17"),
+    # daily work
+    _every("Hằng ngày", Every.DAY),
+    _every("hàng ngày", Every.DAY),
+    _every("mỗi ngày", Every.DAY),
+    _every("báo cáo trước 15 giờ hằng ngày", Every.DAY),
+    _every("trước 19h00’ hằng ngày", Every.DAY),
+    _every("02 lần/ngày (trước 9h00’ và 16h00’)", Every.DAY),
+    # a deadline counted from the plan waits for the plan's date
+    _when("trong 10 ngày kể từ ngày ký"),
+    _when("trong thời hạn 10 ngày kể từ ngày nhận Kế hoạch này"),
+    _when("chậm nhất 05 ngày sau khi ban hành Kế hoạch"),
+    # events the plan does not date
+    _when("sau khi kết thúc hội nghị"),
+    _when("ngay sau khi tổ chức hội nghị 01 ngày"),
+    _when("sau khi Nghị định được ban hành"),
+    _when("khi phát sinh"),
+    _when("trước ngày bầu cử 95 ngày"),
+    _when("khi Chính phủ và các Bộ, ngành ban hành các văn bản quy định chi tiết"),
+    # ... unless the text dates it; "chậm nhất" is the binding date
+    _once(
+        "Dự kiến ngày 05/12/2025 (Chậm nhất ngày 10/12/2025 - 95 ngày trước bầu cử)", "2025-12-10"
+    ),
+    _once("ngay sau khi kết thúc hội nghị; báo cáo tỉnh chậm nhất ngày 03/02/2026", "2026-02-03"),
+    _every("báo cáo kết quả hàng năm và tổng kết sau khi kết thúc Đề án", Every.YEAR),
+    _every("định kỳ và đột xuất", Every.YEAR),
+    # a trigger keeps the dates it is bounded by
+    _when("khi cử tri nêu vụ việc; chậm nhất ngày 08/02/2026 phải trả lời xong", due="2026-02-08"),
+    _when("(nếu có) từ ngày 04/02/2026 đến ngày 08/02/2026", due="2026-02-08", start="2026-02-04"),
+    # yearly with a day in the year
+    _every("Định kỳ hằng năm (trước ngày 15 tháng 12)", Every.YEAR),
+    _every("trước ngày 30/11 hằng năm", Every.YEAR),
+    # ongoing duties; "thường xuyên" qualifying a noun is no time
+    _ongoing("Duy trì thường xuyên trong giờ hành chính suốt quá trình diễn ra bầu cử"),
+    _ongoing("bảo đảm đúng thời hạn theo quy định"),
+    _ongoing("đảm bảo thời gian quy định"),
+    _nothing("chương trình tuyên truyền thường xuyên"),
+    _nothing("nhiệm vụ thường xuyên"),
 ]
 
 
@@ -470,6 +528,50 @@ SCAN_CASES: list[ScanRow] = [
         "hằng năm",
         every=Every.YEAR,
     ),
+    _found(
+        "Tổng hợp, báo cáo Ủy ban nhân dân tỉnh trước 15 giờ hằng ngày",
+        RECURRING,
+        "hằng ngày",
+        every=Every.DAY,
+    ),
+    _found(
+        "Báo cáo tình hình cấp phát 02 lần/ngày (trước 9h00’ và 16h00’)",
+        RECURRING,
+        "02 lần/ngày",
+        every=Every.DAY,
+    ),
+    _found(
+        "Báo cáo kết quả về Sở Tư pháp trong thời hạn 10 ngày kể từ ngày nhận Kế hoạch này.",
+        CONDITIONAL,
+        "trong thời hạn 10 ngày kể từ ngày nhận Kế hoạch này",
+    ),
+    _found(
+        "Chuyển đơn đến cơ quan có thẩm quyền trong thời hạn 05 ngày kể từ ngày nhận đơn",
+        CONDITIONAL,
+        "trong thời hạn 05 ngày kể từ ngày nhận đơn",
+    ),
+    _found(
+        "Tiếp nhận, xử lý khi phát sinh đơn thư hoặc vụ việc phức tạp tại thôn",
+        CONDITIONAL,
+        "khi phát sinh đơn thư hoặc vụ việc phức tạp tại thôn",
+    ),
+    _found("Tổ chức hội nghị vào đầu năm 2026", ONCE, "vào đầu năm 2026", due="2026-03-31"),
+    _found(
+        "Hoàn thành việc thăm, tặng quà trước Tết Nguyên đán Bính Ngọ 2026",
+        ONCE,
+        "trước Tết Nguyên đán Bính Ngọ 2026",
+        due="2026-02-16",
+    ),
+    _found(
+        "Sở Nội vụ triển khai thi hành Luật năm 2025 và các năm tiếp theo",
+        CONTINUOUS,
+        "năm 2025 và các năm tiếp theo",
+        start="2025-01-01",
+    ),
+    _no_cue("Xây dựng chương trình tuyên truyền thường xuyên trên sóng phát thanh"),
+    _no_cue("Lồng ghép vào nhiệm vụ thường xuyên của chi bộ"),
+    _no_cue("Rà soát các khu vực thiên tai thường xuyên xảy ra"),
+    _no_cue("Bố trí kinh phí chi thường xuyên theo quy định"),
 ]
 
 
@@ -500,6 +602,39 @@ def test_scan_timeframe(
         every,
         cue,
     )
+
+
+ISSUED = date(2025, 11, 26)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("trong 10 ngày kể từ ngày ký", "2025-12-06"),
+        ("Trong thời hạn 10 ngày kể từ ngày nhận Kế hoạch này", "2025-12-06"),
+        ("chậm nhất 05 ngày sau khi ban hành Kế hoạch", "2025-12-01"),
+        ("trong vòng 15 ngày kể từ ngày Kế hoạch này được ban hành", "2025-12-11"),
+        ("trong 05 ngày làm việc kể từ ngày ký", "2025-12-03"),
+    ],
+)
+def test_a_deadline_counted_from_the_plan_is_dated_from_its_issue(text: str, due: str) -> None:
+    got = parse_timeframe(text, issued=ISSUED)
+    assert (got.kind, got.due) == (ONCE, date.fromisoformat(due))
+    found = scan_timeframe(f"Các sở báo cáo kết quả {text}.", issued=ISSUED)
+    assert found is not None
+    assert (found.kind, found.due) == (ONCE, date.fromisoformat(due))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "trong thời hạn 05 ngày kể từ ngày nhận đơn",
+        "Trong 15 ngày kể từ ngày có quyết định",
+        "chậm nhất 10 ngày sau khi Tỉnh ủy ban hành Kế hoạch thực hiện",
+    ],
+)
+def test_a_deadline_counted_from_another_event_stays_conditional(text: str) -> None:
+    assert parse_timeframe(text, issued=ISSUED).kind is CONDITIONAL
 
 
 def test_scan_lists_several_deadlines() -> None:
