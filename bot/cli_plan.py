@@ -63,7 +63,9 @@ plan_app = typer.Typer(
 FileArgument = Annotated[
     Path,
     typer.Argument(
-        metavar="FILE", help=help_text(N_("Plan file: .docx, .doc, .pdf, .htm, .txt or .md.")), show_default=False
+        metavar="FILE",
+        help=help_text(N_("Plan file: .docx, .doc, .pdf, .htm, .txt or .md.")),
+        show_default=False,
     ),
 ]
 PlanId = Annotated[int, typer.Argument(metavar="PLAN_ID", help=help_text(N_("Plan id.")))]
