@@ -1,7 +1,8 @@
-"""A plan's title, number, issuer and period, read from its opening lines."""
+"""A plan's title, number, issuer, period and date, read from its opening lines."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -56,6 +57,27 @@ _SUBJECT_MAX = 400
 _ONE_YEAR = re.compile(
     r"(?<!tháng \d )(?<!tháng \d\d )\bnăm\s+((?:19|20)\d{2})(?!\d)", re.IGNORECASE
 )
+# The place and date above the title: "Nghệ An, ngày 26 tháng 11 năm 2025", "…, ngày
+# 26/11/2025". The word before the comma is a place's, not a document number's
+# ("Nghị quyết số 18-NQ/TU, ngày …"); a draft's blank date ("ngày   tháng 01") is none.
+_PLACE_DATE = re.compile(
+    r"(?<![\w/-])[^\W\d_]+\s*,\s*ngày\s+(?P<day>\d{1,2})\s*(?:tháng\s+(?P<month>\d{1,2})"
+    r"\s*,?\s*năm\s+|[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*)(?P<year>\d{4})(?!\d)",
+    re.IGNORECASE,
+)
+_HEADER_LINES = 12
+# The document-type line that ends the header block, a plan's or its wrapper's.
+_HEADED_BY = (
+    *_DOC_TYPES,
+    "quyet dinh",
+    "nghi quyet",
+    "chi thi",
+    "ket luan",
+    "cong van",
+    "thong bao",
+    "huong dan",
+    "quy dinh",
+)
 _DATE_YEAR = re.compile(
     r"ngày\s+\d{1,2}(?:\s*[/.-]\s*\d{1,2}\s*[/.-]\s*|\s+tháng\s+\d{1,2}\s+năm\s+)"
     r"((?:19|20)\d{2})(?!\d)",
@@ -71,6 +93,7 @@ class PlanHeader:
     number: str | None
     issuer: str | None
     period: tuple[int, int] | None
+    date: dt.date | None = None
 
 
 def read_header(paragraphs: Sequence[str], blocks: Sequence[Block] = ()) -> PlanHeader:
@@ -78,7 +101,9 @@ def read_header(paragraphs: Sequence[str], blocks: Sequence[Block] = ()) -> Plan
 
     ``blocks`` are the document's blocks as read, before lines were joined: the
     header block above the title ("ĐẢNG ỦY XÃ …" beside "ĐẢNG CỘNG SẢN VIỆT NAM")
-    names the issuing body when the text does not.
+    names the issuing body when the text does not. ``date`` is the plan's own
+    date, from the place-and-date line above the title ("Nghệ An, ngày 26 tháng
+    11 năm 2025"); ``None`` when it is left blank or missing.
     """
     opening = [squash(p.replace("*", "")) for p in paragraphs[:40] if p.strip()]
     title, body_at = _title(opening)
@@ -92,7 +117,27 @@ def read_header(paragraphs: Sequence[str], blocks: Sequence[Block] = ()) -> Plan
     if issuer is not None:
         issuer = _fill_place(issuer, opening[: body_at + 4], fragments)
     period = _period(title) or _one_year(title) or _period(body)
-    return PlanHeader(title=title, number=number, issuer=issuer, period=period)
+    issued = _plan_date([" ".join(fragments), " ".join(_above_title(opening))])
+    return PlanHeader(title=title, number=number, issuer=issuer, period=period, date=issued)
+
+
+def _above_title(lines: Sequence[str]) -> Sequence[str]:
+    """The header lines above the document-type line ("KẾ HOẠCH", "QUYẾT ĐỊNH")."""
+    for index, line in enumerate(lines):
+        if fold(line).strip(" .:").startswith(_HEADED_BY):
+            return lines[:index]
+    return lines[:_HEADER_LINES]
+
+
+def _plan_date(texts: Sequence[str]) -> dt.date | None:
+    """The date of the place-and-date line, the first of ``texts`` that has one."""
+    for text in texts:
+        for m in _PLACE_DATE.finditer(squash(text.replace("*", " "))):
+            try:
+                return dt.date(int(m["year"]), int(m["month"] or m["m"]), int(m["day"]))
+            except ValueError:
+                continue
+    return None
 
 
 def term_period(paragraphs: Sequence[str]) -> tuple[int, int] | None:

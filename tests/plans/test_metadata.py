@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from plans.extract import extract_plan
@@ -143,3 +145,54 @@ def test_the_number_is_the_document_carried_out_and_the_issuer_no_topic() -> Non
 def test_the_year_of_a_date_in_the_title_is_no_one_year_plan() -> None:
     header = _read("KẾ HOẠCH\nThực hiện Chỉ thị số 05-CT/TU ngày 05 tháng 3 năm 2026 của Tỉnh ủy")
     assert header.period is None
+
+
+@pytest.mark.parametrize(
+    ("text", "issued"),
+    [
+        (
+            "ĐẢNG ỦY XÃ HỮU KIÊN\tĐẢNG CỘNG SẢN VIỆT NAM\n"
+            "Số 112-KH/ĐU\tHữu Kiên, ngày 05 tháng 3 năm 2026\nKẾ HOẠCH\ncông tác năm 2026",
+            date(2026, 3, 5),
+        ),
+        (
+            "UBND TỈNH NGHỆ AN\nNghệ An, ngày 26/11/2025\nKẾ HOẠCH\nbảo vệ bí mật",
+            date(2025, 11, 26),
+        ),
+        (
+            "**ỦY BAN NHÂN DÂN**\nSố: 172/KH-UBND\n|\n*Thành phố Hồ Chí\nMinh, ngày 18 tháng 11 "
+            "năm 2025*\n|\n**KẾ HOẠCH**\nTRIỂN KHAI LUẬT VIỆC LÀM",
+            date(2025, 11, 18),
+        ),
+        (
+            "ỦY BAN NHÂN DÂN\nSố: 2853/QĐ-UBND\nThành phố Hồ Chí Minh, ngày 21 tháng 11 năm 2025\n"
+            "QUYẾT ĐỊNH\nBan hành Kế hoạch\nCăn cứ Luật ngày 16 tháng 6 năm 2025;",
+            date(2025, 11, 21),
+        ),
+        ("HUYỆN ỦY MƯỜNG TÈ\nMường Tè, ngày    tháng 01 năm 2022\nKẾ HOẠCH\ntuyên truyền", None),
+        (
+            "KẾ HOẠCH\nThực hiện Nghị quyết số 18-NQ/TU, ngày 11 tháng 5 năm 2026 của Tỉnh ủy\n"
+            "Hà Nội, ngày 12 tháng 5 năm 2026 là ngày khai mạc",
+            None,
+        ),
+    ],
+)
+def test_the_plans_date_is_read_from_its_place_and_date_line(
+    text: str, issued: date | None
+) -> None:
+    assert _read(text).date == issued
+
+
+def test_the_plans_date_in_a_word_header_table() -> None:
+    blocks = (
+        Table(
+            (
+                ("BAN THƯỜNG TRỰC ỦY BAN MTTQ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+                ("Số: /KH-MTTQ-BTT", "Lương Minh, ngày 25 tháng 11 năm 2025"),
+            )
+        ),
+        Paragraph("KẾ HOẠCH"),
+        Paragraph("Tổ chức các hội nghị hiệp thương"),
+    )
+    header = read_header([p.text for p in blocks if isinstance(p, Paragraph)], blocks)
+    assert header.date == date(2025, 11, 25)
