@@ -14,8 +14,32 @@ import unicodedata
 
 from plans.text import fold, squash
 
-# Longest first: "UBMTTQ" must win over "MTTQ", "VH-TT&DL" over "VH-TT".
+# Matched longest first: "UBMTTQ" wins over "MTTQ", "VH-TT&DL" over "VH-TT".
 ABBREVIATIONS: tuple[tuple[str, str], ...] = (
+    ("VH,TT&DL", "Văn hóa, Thể thao và Du lịch"),
+    ("VHTTDL", "Văn hóa, Thể thao và Du lịch"),
+    ("LĐTB&XH", "Lao động - Thương binh và Xã hội"),
+    ("LĐTBXH", "Lao động - Thương binh và Xã hội"),
+    ("KH&CN", "Khoa học và Công nghệ"),
+    ("KHCN", "Khoa học và Công nghệ"),
+    ("KH&ĐT", "Kế hoạch và Đầu tư"),
+    ("TT&TT", "Thông tin và Truyền thông"),
+    ("NN&MT", "Nông nghiệp và Môi trường"),
+    ("NHCSXH", "Ngân hàng Chính sách xã hội"),
+    ("VKSND", "Viện kiểm sát nhân dân"),
+    ("TAND", "Tòa án nhân dân"),
+    ("BHXH", "Bảo hiểm xã hội"),
+    ("ĐBQH", "Đoàn đại biểu Quốc hội"),
+    ("NHNN", "Ngân hàng Nhà nước"),
+    ("KBNN", "Kho bạc Nhà nước"),
+    ("BĐBP", "Bộ đội Biên phòng"),
+    ("TTCP", "Thanh tra Chính phủ"),
+    ("PCT", "Phó Chủ tịch"),
+    ("BCS", "Ban cán sự"),
+    ("Đ/c", "Đồng chí"),
+    ("CP", "Chính phủ"),
+    ("TW", "Trung ương"),
+    ("TƯ", "Trung ương"),
     ("UBMTTQVN", "Ủy ban Mặt trận Tổ quốc Việt Nam"),
     ("UBMTTQ", "Ủy ban Mặt trận Tổ quốc"),
     ("MTTQVN", "Mặt trận Tổ quốc Việt Nam"),
@@ -85,11 +109,16 @@ _SYNONYMS = (
         re.compile(r"\b(?:các\s+)?đoàn thể chính trị\s*-\s*xã hội", re.IGNORECASE),
         "các tổ chức chính trị - xã hội",
     ),
+    # "CP" is the Government, except in a company's name ("Công ty CP", a joint-stock one).
+    (re.compile(r"\b(Công ty|Tổng công ty) Chính phủ\b", re.IGNORECASE), r"\1 cổ phần"),
     # "BCH" is the Party's Ban Chấp hành, except in front of the militia's Quân sự.
     (re.compile(r"\bBan Chấp hành (?=Quân sự)", re.IGNORECASE), "Ban Chỉ huy "),
 )
+# Not inside a document number ("57-NQ/TW", "15/2021/QĐ-UBND") nor a longer word.
 _ABBREV_RE = re.compile(
-    r"(?<![\w&-])(" + "|".join(re.escape(a) for a, _ in ABBREVIATIONS) + r")(?![\w&-])"
+    r"(?<![\w&/-])("
+    + "|".join(re.escape(a) for a, _ in sorted(ABBREVIATIONS, key=lambda p: -len(p[0])))
+    + r")(?![\w&-])"
 )
 _ABBREV_MAP = dict(ABBREVIATIONS)
 
@@ -221,9 +250,7 @@ _SINGLE_VERBS = frozenset(
 # After "được" a name holds a clause ("Các cơ quan, đơn vị được giao chủ trì"), up to one of these.
 _CLAUSE_END = frozenset(fold(v) for v in ("có trách", "chịu trách", "căn cứ", "chủ động"))
 _PURPOSE_VERBS = frozenset(fold(v) for v in ("thực hiện", "triển khai"))
-_TO_CHUC_NOUN = _phrases(
-    "chinh tri|dang|co so|xa hoi|hoi|doan|thanh vien|khac|lien quan|co lien quan"
-)
+_TO_CHUC_NOUN = _phrases("chinh tri|dang|co so|xa hoi|doan|thanh vien|khac|lien quan|co lien quan")
 _LEAD_IN = ("giao cho ", "giao ", "yeu cau ", "de nghi ")
 _ROLE_VERBS = frozenset(fold(v) for v in ("chủ trì", "phối hợp", "thực hiện", "tham mưu"))
 _SEPARATORS = re.compile(r"\s*([,;\n+])\s*|\s+(và|với)\s+", re.IGNORECASE)
@@ -261,7 +288,8 @@ def _head_len(words: list[str]) -> int:
         return 0
     if _sig(words[0]) == _CAC:
         rest = words[1:]
-        return 1 + _group_len(rest) if _group_len(rest) else (1 + _head_len(rest) if rest else 0)
+        inner = _group_len(rest) or _head_len(rest)
+        return 1 + inner if inner else 0
     sigs = [_sig(w) for w in words[: _HEAD_MAX + 1]]
     for n in range(min(_HEAD_MAX, len(sigs)), 0, -1):
         head = tuple(sigs[:n])
@@ -369,9 +397,14 @@ def _continues(name: str, sep: str, piece: str, later: list[tuple[str, str]]) ->
         return _same_committees(folded, fold(piece))
     if piece[:1].isupper():
         return sep in ("và", "với") or _field_list(later)
-    if _sig(words[0]) in _LOCALITY_OPEN or _is_plural(folded):
+    if _sig(words[0]) in _LOCALITY_OPEN or _is_plural(folded) or _bare_kinds(name):
         return True
     return not _group_len(words)
+
+
+def _bare_kinds(name: str) -> bool:
+    """A list of kinds of unit with no name ("Sở, ban"): the list goes on ("ngành")."""
+    return all(_sigs(item) in _GROUP for item in name.split(","))
 
 
 def _is_plural(folded: str) -> bool:
@@ -526,5 +559,5 @@ def _verb_at(words: list[str], k: int) -> bool:
         if words[k + 1].endswith(","):
             return False  # "cơ quan, tổ chức, đơn vị"
         following = expand_abbreviations(" ".join(words[k + 2 : k + 4]))
-        return not fold(following).startswith(_TO_CHUC_NOUN)
+        return not f"{fold(following)} ".startswith(tuple(f"{n} " for n in _TO_CHUC_NOUN))
     return True

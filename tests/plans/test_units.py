@@ -10,6 +10,7 @@ from plans.units import (
     leading_units,
     split_roles,
     split_units,
+    starts_unit,
     unit_key,
 )
 
@@ -142,3 +143,242 @@ def test_groups() -> None:
 def test_role_marks_in_one_unit_cell(cell: str, lead: list[str], support: list[str]) -> None:
     assert split_roles(cell) == (lead, support)
     assert split_units(cell) == lead + support
+
+
+# Names as plans of People's Committees, Party bodies, the Front and ministries write them:
+# a cell or heading naming units, and the one entry per unit it stands for.
+NAMED_UNITS = [
+    (
+        "Ban Thường trực Ủy ban MTTQ Việt Nam xã Lương Minh",
+        ["Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam xã Lương Minh"],
+    ),
+    ("Văn phòng Cơ quan Ủy ban MTTQ xã", ["Văn phòng Cơ quan Ủy ban Mặt trận Tổ quốc xã"]),
+    ("Văn phòng UBND tỉnh", ["Văn phòng Ủy ban nhân dân tỉnh"]),
+    ("Bộ Văn hóa, Thể thao và Du lịch", ["Bộ Văn hóa, Thể thao và Du lịch"]),
+    (
+        "Sở Văn hóa, Thể thao và Du lịch, Sở Lao động - Thương binh và Xã hội",
+        ["Sở Văn hóa, Thể thao và Du lịch", "Sở Lao động - Thương binh và Xã hội"],
+    ),
+    (
+        "Sở Khoa học và Công nghệ, Sở Nông nghiệp và Môi trường, Sở Giáo dục và Đào tạo",
+        ["Sở Khoa học và Công nghệ", "Sở Nông nghiệp và Môi trường", "Sở Giáo dục và Đào tạo"],
+    ),
+    (
+        "Bộ Công an, Bộ Thông tin và Truyền thông và các bộ, ngành",
+        ["Bộ Công an", "Bộ Thông tin và Truyền thông", "Các bộ, ngành"],
+    ),
+    (
+        "Trung tâm Văn hóa, Thể thao và Truyền thông huyện",
+        ["Trung tâm Văn hóa, Thể thao và Truyền thông huyện"],
+    ),
+    (
+        "Văn phòng ĐBQH và HĐND tỉnh, Ủy ban MTTQ Việt Nam tỉnh",
+        [
+            "Văn phòng Đoàn đại biểu Quốc hội và Hội đồng nhân dân tỉnh",
+            "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
+        ],
+    ),
+    (
+        "Viện kiểm sát nhân dân tỉnh, Tòa án nhân dân tỉnh, Thuế tỉnh, Kho bạc nhà nước khu "
+        "vực XI, Ngân hàng nhà nước khu vực 8, Chi cục Hải quan khu vực XI",
+        [
+            "Viện kiểm sát nhân dân tỉnh",
+            "Tòa án nhân dân tỉnh",
+            "Thuế tỉnh",
+            "Kho bạc nhà nước khu vực XI",
+            "Ngân hàng nhà nước khu vực 8",
+            "Chi cục Hải quan khu vực XI",
+        ],
+    ),
+    (
+        "Bảo hiểm xã hội Thành phố, Chi nhánh Ngân hàng Chính sách xã hội Thành phố, Trung tâm "
+        "Dịch vụ việc làm Thành phố",
+        [
+            "Bảo hiểm xã hội Thành phố",
+            "Chi nhánh Ngân hàng Chính sách xã hội Thành phố",
+            "Trung tâm Dịch vụ việc làm Thành phố",
+        ],
+    ),
+    (
+        "UBND các xã, phường, đặc khu và các cơ quan, đơn vị liên quan",
+        ["Ủy ban nhân dân các xã, phường, đặc khu", "Các cơ quan, đơn vị liên quan"],
+    ),
+    (
+        "Đài Phát thanh và Truyền hình Thành phố, cơ quan thông tấn báo chí",
+        ["Đài Phát thanh và Truyền hình Thành phố", "Cơ quan thông tấn báo chí"],
+    ),
+    (
+        "Các sở, ban, ngành liên quan; các huyện ủy, thành ủy, Đảng ủy trực thuộc tỉnh",
+        ["Các sở, ban, ngành liên quan", "Các huyện ủy, thành ủy, Đảng ủy trực thuộc tỉnh"],
+    ),
+    (
+        "Trung tâm Chính trị, đảng ủy các xã, thị trấn",
+        ["Trung tâm Chính trị", "Đảng ủy các xã, thị trấn"],
+    ),
+    (
+        "Các bộ phận chuyên môn thuộc UBND xã, Công an xã",
+        ["Các bộ phận chuyên môn thuộc Ủy ban nhân dân xã", "Công an xã"],
+    ),
+    (
+        "Chuyên viên phụ trách lĩnh vực Hành chính, Văn phòng",
+        ["Chuyên viên phụ trách lĩnh vực Hành chính, Văn phòng"],
+    ),
+    (
+        "Hội Nông dân, Hội CCB, Liên đoàn Lao động tỉnh",
+        ["Hội Nông dân", "Hội Cựu chiến binh", "Liên đoàn Lao động tỉnh"],
+    ),
+    ("Đề nghị Ủy ban nhân dân xã phối hợp", ["Ủy ban nhân dân xã"]),
+    ("Các cơ quan phối hợp", ["Các cơ quan phối hợp"]),
+    ("Sở Tư pháp2.", ["Sở Tư pháp"]),
+    ("Sở Y tế¹", ["Sở Y tế"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NAMED_UNITS)
+def test_split_units_of_any_administrative_body(text: str, expected: list[str]) -> None:
+    assert split_units(text) == expected
+
+
+# Made-up duties opening with real unit names: the name ends where the duty's verb begins.
+LEADING_NAMES = [
+    ("Sở Nội vụ chủ trì, phối hợp với các sở", ["Sở Nội vụ"], "chủ trì, phối hợp với các sở"),
+    (
+        "Sở Văn hóa, Thể thao và Du lịch hướng dẫn các địa phương",
+        ["Sở Văn hóa, Thể thao và Du lịch"],
+        "hướng dẫn các địa phương",
+    ),
+    (
+        "Bộ Chỉ huy Quân sự tỉnh có trách nhiệm theo dõi",
+        ["Bộ Chỉ huy Quân sự tỉnh"],
+        "có trách nhiệm theo dõi",
+    ),
+    (
+        "Ban Tuyên giáo và Dân vận Tỉnh ủy chỉ đạo các cơ quan báo chí",
+        ["Ban Tuyên giáo và Dân vận Tỉnh ủy"],
+        "chỉ đạo các cơ quan báo chí",
+    ),
+    (
+        "Viện kiểm sát nhân dân tỉnh căn cứ chức năng",
+        ["Viện kiểm sát nhân dân tỉnh"],
+        "căn cứ chức năng",
+    ),
+    ("Ủy ban bầu cử xã thực hiện", ["Ủy ban bầu cử xã"], "thực hiện"),
+    (
+        "Ban công tác Mặt trận các thôn trên địa bàn xã tổ chức hội nghị",
+        ["Ban công tác Mặt trận các thôn trên địa bàn xã"],
+        "tổ chức hội nghị",
+    ),
+    (
+        "Ban Chỉ đạo thực hiện Quy chế dân chủ ở cơ sở xã chủ trì",
+        ["Ban Chỉ đạo thực hiện Quy chế dân chủ ở cơ sở xã"],
+        "chủ trì",
+    ),
+    ("Các ban xây dựng Đảng Huyện ủy tham mưu", ["Các ban xây dựng Đảng Huyện ủy"], "tham mưu"),
+    (
+        "Ủy ban nhân dân xã nơi người tự ứng cử cư trú có trách nhiệm xác minh",
+        ["Ủy ban nhân dân xã nơi người tự ứng cử cư trú"],
+        "có trách nhiệm xác minh",
+    ),
+    (
+        "Các cơ quan, đơn vị được giao chủ trì có trách nhiệm hoàn thành",
+        ["Các cơ quan, đơn vị được giao chủ trì"],
+        "có trách nhiệm hoàn thành",
+    ),
+    (
+        "Các cơ quan phối hợp có trách nhiệm phối hợp",
+        ["Các cơ quan phối hợp"],
+        "có trách nhiệm phối hợp",
+    ),
+    (
+        "Thủ trưởng các sở, ban, ngành và UBND phường, xã, đặc khu chịu trách nhiệm triển khai",
+        ["Thủ trưởng các sở, ban, ngành", "Ủy ban nhân dân phường, xã, đặc khu"],
+        "chịu trách nhiệm triển khai",
+    ),
+    (
+        "Đồng chí Phó Chủ tịch Thường trực UBND xã chỉ đạo",
+        ["Đồng chí Phó Chủ tịch Thường trực Ủy ban nhân dân xã"],
+        "chỉ đạo",
+    ),
+    (
+        "Cán bộ phụ trách lĩnh vực giám sát và phản biện xã hội tham mưu",
+        ["Cán bộ phụ trách lĩnh vực giám sát và phản biện xã hội"],
+        "tham mưu",
+    ),
+    (
+        "Sở, ban, ngành thuộc UBND Thành phố có trách nhiệm rà soát",
+        ["Sở, ban, ngành thuộc Ủy ban nhân dân Thành phố"],
+        "có trách nhiệm rà soát",
+    ),
+    (
+        "Đề nghị Thường trực HĐND, UBND, Ủy ban Kiểm tra Đảng ủy xã thường xuyên phối hợp",
+        ["Thường trực Hội đồng nhân dân", "Ủy ban nhân dân", "Ủy ban Kiểm tra Đảng ủy xã"],
+        "thường xuyên phối hợp",
+    ),
+    (
+        "Đảng ủy xã Lãnh đạo, định hướng công tác tư tưởng",
+        ["Đảng ủy xã"],
+        "Lãnh đạo, định hướng công tác tư tưởng",
+    ),
+    ("Công an tỉnh nắm tình hình", ["Công an tỉnh"], "nắm tình hình"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "units", "rest"), LEADING_NAMES)
+def test_a_name_runs_to_the_verb_of_the_duty(sentence: str, units: list[str], rest: str) -> None:
+    assert leading_units(sentence) == (units, rest)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Hội nghị kết thúc hồi 11 giờ cùng ngày",
+        "Hồi 8 giờ ngày 05/12/2025, tại hội trường",
+        "Báo cáo kết quả về Ủy ban nhân dân xã",
+        "Bộ tiêu chí được ban hành kèm theo",
+        "Phòng chống tội phạm là nhiệm vụ thường xuyên",
+        "Trường hợp có khó khăn, vướng mắc",
+        "Đại hội đại biểu Đảng bộ xã lần thứ III",
+        "Số lượng đại biểu dự hội nghị",
+        "Đoàn kết các tầng lớp Nhân dân",
+        "Bố trí kinh phí thực hiện",
+        "Các nội dung trên được triển khai",
+    ],
+)
+def test_common_words_that_share_a_unit_head_open_no_unit(sentence: str) -> None:
+    assert not starts_unit(sentence)
+    assert leading_units(sentence) == ([], sentence)
+
+
+@pytest.mark.parametrize(
+    ("written", "expanded"),
+    [
+        ("Sở KH&CN", "Sở Khoa học và Công nghệ"),
+        ("Sở KHCN", "Sở Khoa học và Công nghệ"),
+        ("Bộ TT&TT", "Bộ Thông tin và Truyền thông"),
+        ("Sở VH,TT&DL", "Sở Văn hóa, Thể thao và Du lịch"),
+        ("Sở NN&MT", "Sở Nông nghiệp và Môi trường"),
+        ("Sở LĐTB&XH", "Sở Lao động - Thương binh và Xã hội"),
+        ("TAND, VKSND tỉnh", "Tòa án nhân dân, Viện kiểm sát nhân dân tỉnh"),
+        ("BHXH tỉnh", "Bảo hiểm xã hội tỉnh"),
+        ("TTCP", "Thanh tra Chính phủ"),
+        ("Văn phòng CP", "Văn phòng Chính phủ"),
+        ("Công ty CP Môi trường đô thị", "Công ty cổ phần Môi trường đô thị"),
+        ("BCS đảng UBND tỉnh", "Ban cán sự đảng Ủy ban nhân dân tỉnh"),
+        ("BCĐ 35 huyện", "Ban Chỉ đạo 35 huyện"),
+        ("BTV Đảng ủy", "Ban Thường vụ Đảng ủy"),
+        ("Ban Tuyên giáo TW", "Ban Tuyên giáo Trung ương"),
+        ("Đ/c PCT UBND xã", "Đồng chí Phó Chủ tịch Ủy ban nhân dân xã"),
+        (
+            "Nghị quyết số 57-NQ/TW, Nghị quyết 03/NQ-CP",
+            "Nghị quyết số 57-NQ/TW, Nghị quyết 03/NQ-CP",
+        ),
+    ],
+)
+def test_expands_the_abbreviations_of_ministries_and_courts(written: str, expanded: str) -> None:
+    assert expand_abbreviations(written) == expanded
+
+
+def test_a_group_may_sit_inside_a_name() -> None:
+    assert is_group("Ủy ban nhân dân các xã, phường, đặc khu")
+    assert is_group("Thủ trưởng các cơ quan, đơn vị")
+    assert not is_group("Sở Văn hóa, Thể thao và Du lịch")
