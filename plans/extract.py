@@ -13,8 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from plans.fields import Field, Role, read_field
 from plans.layout import lay_out
-from plans.metadata import read_header, term_period
+from plans.metadata import DOCUMENT_TYPES, read_header, term_period
 from plans.model import (
     Document,
     ExtractedPlan,
@@ -76,7 +77,7 @@ def extract_plan(document: Document) -> ExtractedPlan:
         found = table_tasks(block, appendix + 1)
         appendix += bool(found)
         tasks.extend(found)
-        walker.after_table(block)
+        walker.after_table(block, bool(found))
     tasks.extend(walker.walk(pending))
     period = header.period or _period_of(tasks) or term_period(paragraphs)
     if period is not None:
@@ -109,6 +110,9 @@ class _Scope:
     label: str
     units: list[str] = field(default_factory=list)
     when: Timeframe | None = None
+    title: str = ""
+    block: ExtractedTask | None = None
+    listing: bool = False
 
 
 class _Walker:
@@ -136,9 +140,11 @@ class _Walker:
         last = label or (labels[-1] if labels else "")
         return ".".join(p for p in (self.section, last) if p)
 
-    def after_table(self, table: Table) -> None:
-        """A task table ends the signature block of the plan it follows."""
-        if self.part is Part.END:
+    def after_table(self, table: Table, has_tasks: bool) -> None:
+        """A table with the recipients ends the plan; a task table after it opens an appendix."""
+        if _signs_off(table):
+            self.scopes = [_Scope(-1, Part.END, "")]
+        elif self.part is Part.END and has_tasks:
             self.scopes = [_Scope(-1, Part.PREAMBLE, "")]
 
     def walk(self, paragraphs: Sequence[str]) -> list[ExtractedTask]:
@@ -154,21 +160,83 @@ class _Walker:
         if folded.startswith("noi nhan"):
             self.scopes = [_Scope(-1, Part.END, "")]
             return []
+        if self.part is Part.END and is_caps(entry.text) and folded in DOCUMENT_TYPES:
+            # A plan attached after the decision that issues it starts over.
+            self.scopes = [_Scope(-1, Part.PREAMBLE, "")]
+            return []
         if self.part is Part.END or folded.startswith(_CLOSING) or _HANDOVER.match(folded):
             return []
         if entry.mark is Mark.ROMAN or _unnumbered_section(entry):
             self._open_section(entry)
             return []
+        found = read_field(entry.text)
+        if found is not None and self.part not in (Part.PURPOSE, Part.PREAMBLE):
+            return self._field(found)
+        if self._listing() and entry.mark is Mark.ITEM:
+            return self._listed(entry)
         if entry.mark is Mark.NUMBER:
             return self._numbered(entry, nxt)
         if self.part is Part.TARGETS:
             return self._target_line(entry)
-        if self.part is Part.DUTIES:
+        if self.part in (Part.DUTIES, Part.ACTIVITIES, Part.PROSE):
             if _unit_label(entry):
                 self._push(_Scope(_ITEM_DEPTH, None, "", units=split_units(entry.text)))
                 return []
-            return self._duty_line(entry.text)
+            if self.part is Part.DUTIES:
+                return self._duty_line(entry.text)
+            return self._content_line(entry)
         return []
+
+    def _listing(self) -> bool:
+        return any(s.listing for s in self.scopes)
+
+    @property
+    def block_scope(self) -> _Scope | None:
+        """The heading whose labelled fields are being read."""
+        return next((s for s in reversed(self.scopes) if s.depth > 0 and s.part is None), None)
+
+    def _field(self, found: Field) -> list[ExtractedTask]:
+        """A labelled field ("- Thời gian thực hiện: Năm 2026") of the task block it sits in."""
+        scope = self.block_scope
+        if scope is None:
+            scope = _Scope(_ITEM_DEPTH - 1, None, "")
+            self._push(scope)
+        created = scope.block is None
+        if scope.block is None:
+            content = scope.title or (found.value if found.role is Role.CONTENT else "")
+            if not content:
+                return []
+            scope.block = ExtractedTask(
+                self.ref(), content, list(scope.units), [], Timeframe("", TimeKind.CONTINUOUS),
+                origin="block",
+            )
+        _fill(scope.block, found, scope)
+        return [scope.block] if created else []
+
+    def _listed(self, entry: Entry) -> list[ExtractedTask]:
+        """An item under an empty "Nhiệm vụ:" field: a task of the block's units and time."""
+        scope = next(s for s in reversed(self.scopes) if s.listing)
+        block = scope.block
+        lead = list(block.lead) if block else list(self.units)
+        when = scan_timeframe(entry.text) or (block.when if block else None)
+        when = when or Timeframe("", TimeKind.CONTINUOUS)
+        return [ExtractedTask(self.ref(), _sentence(entry.text), lead, [], when, origin="listed")]
+
+    def _content_line(self, entry: Entry) -> list[ExtractedTask]:
+        """A line of a content section: a task when a unit takes it on, or when it is one
+        of the plan's own activities."""
+        if self.units:
+            return self._duty_line(entry.text)
+        named, rest = leading_units(entry.text)
+        if named and len(rest.split()) >= 3 and rest[:1].islower():
+            return [self._duty(entry.text, named)]
+        if self.part is Part.ACTIVITIES and entry.mark is Mark.ITEM and not self._rules():
+            return [self._duty(entry.text, [])]
+        return []
+
+    def _rules(self) -> bool:
+        """Whether the items are rules, not work ("Quy định về …", "Lưu ý")."""
+        return any(fold(s.title).startswith(_RULE_HEADINGS) for s in self.scopes if s.title)
 
     def _open_section(self, entry: Entry) -> None:
         part = part_of(entry.text) or Part.PROSE
@@ -191,12 +259,20 @@ class _Walker:
         if self.part is Part.DUTIES and titled is None:
             return self._unit_heading(entry, nxt)
         if heading:
-            self._push(_Scope(entry.depth, titled, entry.label, when=_heading_time(entry)))
+            units = split_units(entry.text) if titled is None and _names_units(entry.text) else []
+            self._push(
+                _Scope(
+                    entry.depth, titled, entry.label, units=units, when=_heading_time(entry),
+                    title="" if units else entry.text,
+                )
+            )
             self.last_target = None
             return []
         self._push(_Scope(entry.depth, None, entry.label))
         if self.part is Part.TARGETS:
             return self._target_line(entry)
+        if self.part in (Part.ACTIVITIES, Part.PROSE):
+            return self._content_line(entry)
         return []
 
     def _unit_heading(self, entry: Entry, nxt: Entry | None) -> list[ExtractedTask]:
@@ -262,6 +338,42 @@ class _Walker:
         if folded.startswith(_EVENT_VERBS) and not any(w in folded for w in _ONGOING):
             return Timeframe("", TimeKind.UNSPECIFIED)
         return Timeframe("", TimeKind.CONTINUOUS)
+
+
+def _signs_off(table: Table) -> bool:
+    """The recipients and signature, laid out as a table."""
+    return any(fold(cell).startswith("noi nhan") for row in table.rows for cell in row)
+
+
+_RULE_HEADINGS = ("quy dinh", "luu y", "yeu cau", "nguyen tac", "tieu chuan", "dieu kien")
+
+
+def _fill(block: ExtractedTask, found: Field, scope: _Scope) -> None:
+    """Put a labelled field's value where it belongs in its task block."""
+    if found.role is Role.CONTENT:
+        if not found.value:
+            scope.listing = True
+        elif found.value not in block.content:
+            block.content = f"{block.content}. {found.label}: {found.value}"
+    elif found.role is Role.LEAD:
+        block.lead = _field_units(found.value)
+    elif found.role is Role.SUPPORT:
+        block.support = _field_units(found.value)
+    elif found.role is Role.TIME:
+        block.when = parse_timeframe(found.value)
+    elif found.role is Role.PRODUCT:
+        block.target = block.target or found.value
+
+
+def _field_units(value: str) -> list[str]:
+    """Units of a field: a list of names, or clauses each opening on the units that act."""
+    if _names_units(value.rstrip(" .;")):
+        return split_units(value.rstrip(" .;"))
+    units: list[str] = []
+    for clause in re.split(r"[;.]\s+", value):
+        named, _ = leading_units(clause)
+        units.extend(u for u in named if u not in units)
+    return units or split_units(value.rstrip(" .;"))
 
 
 def _unnumbered_section(entry: Entry) -> bool:

@@ -90,18 +90,43 @@ class Part(Enum):
     PURPOSE = "purpose"
     TARGETS = "targets"
     DUTIES = "duties"
+    ACTIVITIES = "activities"
     PROSE = "prose"
     END = "end"
 
 
 _PART_CUES: tuple[tuple[Part, tuple[str, ...]], ...] = (
     (Part.END, ("noi nhan",)),
-    (Part.DUTIES, ("to chuc thuc hien", "trach nhiem thuc hien", "phan cong thuc hien")),
+    (
+        Part.DUTIES,
+        (
+            "to chuc thuc hien",
+            "trach nhiem thuc hien",
+            "phan cong",
+            "trach nhiem cua",
+            "giao nhiem vu",
+            "nhiem vu cua cac",
+        ),
+    ),
     (Part.PURPOSE, ("muc tieu chung", "muc tieu tong quat")),
     (Part.TARGETS, ("muc tieu", "chi tieu")),
     (Part.PURPOSE, ("muc dich", "yeu cau", "quan diem")),
     # A roadmap's stages ("1. Giai đoạn 1 (Tháng 7 - 8/2026): Khảo sát …") are targets.
     (Part.TARGETS, ("lo trinh", "cac buoc thuc hien", "cac giai doan")),
+    # The plan's own schedule of work: "NỘI DUNG THỰC HIỆN", "NỘI DUNG, TIẾN ĐỘ, PHÂN CÔNG …".
+    (
+        Part.ACTIVITIES,
+        (
+            "noi dung thuc hien",
+            "noi dung, tien do",
+            "noi dung va tien do",
+            "tien do",
+            "lich trinh",
+            "nhiem vu cu the",
+            "cac hoat dong",
+            "noi dung cong viec",
+        ),
+    ),
     (Part.PROSE, ("nhiem vu", "giai phap", "noi dung", "hinh thuc", "thoi gian", "kinh phi")),
 )
 

@@ -368,3 +368,87 @@ def test_roadmap_stages_are_tasks_due_when_their_label_says() -> None:
         ("Tổ chức sinh hoạt mẫu.", TimeKind.CONTINUOUS, date(2027, 12, 31)),
         ("Sơ kết, đánh giá kết quả thực hiện Đề án.", TimeKind.ONCE, date(2028, 12, 31)),
     ]
+
+
+def test_task_blocks_with_labelled_fields_in_a_content_section() -> None:
+    plan = _text_plan(
+        "KẾ HOẠCH\nTriển khai Luật Việc làm\n"
+        "II. NỘI DUNG\n"
+        "1. Tổ chức tập huấn, bồi dưỡng nghiệp vụ\n"
+        "- Nội dung thực hiện: Tập huấn cho cán bộ làm công tác việc làm.\n"
+        "- Cơ quan chủ trì: Sở Nội vụ, Sở Tài chính.\n"
+        "- Cơ quan phối hợp: Bảo hiểm xã hội Thành phố.\n"
+        "- Thời gian thực hiện: Quý I/2026.\n"
+        "2. Tổ chức kiểm tra việc thi hành Luật\n"
+        "- Thời gian thực hiện: Năm 2026.\n"
+        "- Cơ quan thực hiện: Sở Nội vụ chủ trì tham mưu; Sở Tư pháp chủ động phối hợp.\n"
+    )
+    first, second = plan.tasks
+    assert first.content.startswith("Tổ chức tập huấn, bồi dưỡng nghiệp vụ")
+    assert "Tập huấn cho cán bộ" in first.content
+    assert first.lead == ["Sở Nội vụ", "Sở Tài chính"]
+    assert first.support == ["Bảo hiểm xã hội Thành phố"]
+    assert (first.when.kind, first.when.due) == (TimeKind.ONCE, date(2026, 3, 31))
+    assert second.lead == ["Sở Nội vụ", "Sở Tư pháp"]
+    assert second.when.due == date(2026, 12, 31)
+
+
+def test_unit_headings_and_unit_led_sentences_outside_the_implementation_section() -> None:
+    plan = _text_plan(
+        "KẾ HOẠCH\nBảo vệ bí mật nhà nước\n"
+        "II. NỘI DUNG TRỌNG TÂM\n"
+        "1. Tổ chức rà soát, đánh giá các nội dung bảo vệ bí mật nhà nước.\n"
+        "III. PHÂN CÔNG NHIỆM VỤ\n"
+        "1. Công an tỉnh\n"
+        "- Chủ trì tham mưu kiện toàn Ban Chỉ đạo.\n"
+        "- Tăng cường tập huấn cho cán bộ.\n"
+        "IV. KINH PHÍ THỰC HIỆN\n"
+        "1. Kinh phí bảo đảm từ ngân sách nhà nước.\n"
+        "2. Sở Tài chính chủ trì, phối hợp với các sở bố trí kinh phí chi thường xuyên.\n"
+    )
+    assert [(t.content, t.lead) for t in plan.tasks] == [
+        ("Chủ trì tham mưu kiện toàn Ban Chỉ đạo.", ["Công an tỉnh"]),
+        ("Tăng cường tập huấn cho cán bộ.", ["Công an tỉnh"]),
+        (
+            "Sở Tài chính chủ trì, phối hợp với các sở bố trí kinh phí chi thường xuyên.",
+            ["Sở Tài chính"],
+        ),
+    ]
+
+
+def test_the_plan_own_activities_are_tasks_and_its_rules_are_not() -> None:
+    plan = _text_plan(
+        "KẾ HOẠCH\nHiệp thương\n"
+        "II. NỘI DUNG, TIẾN ĐỘ, PHÂN CÔNG TRÁCH NHIỆM THỰC HIỆN\n"
+        "1. Báo cáo kết quả Hội nghị\n"
+        "- Gửi biên bản Hội nghị đến Ban Thường trực.\n"
+        "- Thông báo số lượng, cơ cấu cho các thôn.\n"
+        "2. Quy định về số lượng cử tri tham dự hội nghị\n"
+        "- Đối với thôn có dưới 100 cử tri: phải tổ chức hội nghị toàn thể.\n"
+    )
+    assert [t.content for t in plan.tasks] == [
+        "Gửi biên bản Hội nghị đến Ban Thường trực.",
+        "Thông báo số lượng, cơ cấu cho các thôn.",
+    ]
+
+
+def test_a_signature_table_ends_the_plan_and_an_attached_plan_starts_over() -> None:
+    signature = Table((("Nơi nhận:\n- Như Điều 3;", "TM. ỦY BAN NHÂN DÂN"),))
+    blocks = (
+        Paragraph("QUYẾT ĐỊNH"),
+        Paragraph("III. TỔ CHỨC THỰC HIỆN"),
+        Paragraph("1. Sở Nội vụ"),
+        Paragraph("- Theo dõi việc thực hiện Quyết định."),
+        signature,
+        Paragraph("Mẫu số 01"),
+        Paragraph("- Họ và tên người chủ trì hội nghị: ……………"),
+        Paragraph("KẾ HOẠCH"),
+        Paragraph("IV. TỔ CHỨC THỰC HIỆN"),
+        Paragraph("1. Sở Tài chính"),
+        Paragraph("- Bố trí kinh phí thực hiện Kế hoạch."),
+    )
+    plan = extract_plan(Document(blocks))
+    assert [(t.content, t.lead) for t in plan.tasks] == [
+        ("Theo dõi việc thực hiện Quyết định.", ["Sở Nội vụ"]),
+        ("Bố trí kinh phí thực hiện Kế hoạch.", ["Sở Tài chính"]),
+    ]
