@@ -249,6 +249,8 @@ _SINGLE_VERBS = frozenset(
 )
 # After "được" a name holds a clause ("Các cơ quan, đơn vị được giao chủ trì"), up to one of these.
 _CLAUSE_END = frozenset(fold(v) for v in ("có trách", "chịu trách", "căn cứ", "chủ động"))
+# Manners a duty may open with; in a name ("đơn vị trực tiếp quản lý") they follow a kind.
+_MANNERS = frozenset(fold(v) for v in ("trực tiếp", "thường trực"))
 _PURPOSE_VERBS = frozenset(fold(v) for v in ("thực hiện", "triển khai"))
 _TO_CHUC_NOUN = _phrases("chinh tri|dang|co so|xa hoi|doan|thanh vien|khac|lien quan|co lien quan")
 _LEAD_IN = ("giao cho ", "giao ", "yeu cau ", "de nghi ")
@@ -537,12 +539,12 @@ def _purpose_verb(words: list[str], k: int) -> bool:
 
 
 def _verb_after_place(words: list[str], k: int) -> bool:
-    """A duty written in capitals after a locality: "Đảng ủy xã Lãnh đạo, định hướng …"."""
-    return (
-        words[k][:1].isupper()
-        and _sig(words[k - 1]) in _LOCALITY
-        and fold(" ".join(w.strip(",;:") for w in words[k : k + 2])) in _VERBS
-    )
+    """A duty after a locality, written in capitals ("Đảng ủy xã Lãnh đạo, định hướng …")
+    or opening with a manner ("Ủy ban MTTQ xã trực tiếp tham mưu …")."""
+    if _sig(words[k - 1]) not in _LOCALITY:
+        return False
+    pair = fold(" ".join(w.strip(",;:") for w in words[k : k + 2]))
+    return (words[k][:1].isupper() and pair in _VERBS) or pair in _MANNERS
 
 
 def _verb_at(words: list[str], k: int) -> bool:

@@ -320,6 +320,11 @@ LEADING_NAMES = [
         "Lãnh đạo, định hướng công tác tư tưởng",
     ),
     ("Công an tỉnh nắm tình hình", ["Công an tỉnh"], "nắm tình hình"),
+    (
+        "Đồng chí Chủ tịch Ủy ban MTTQ xã trực tiếp chỉ đạo",
+        ["Đồng chí Chủ tịch Ủy ban Mặt trận Tổ quốc xã"],
+        "trực tiếp chỉ đạo",
+    ),
 ]
 
 
