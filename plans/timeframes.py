@@ -110,13 +110,15 @@ _PLAN_ITSELF = re.compile(
 # for the event, unless the text gives a time of its own ("ngay sau khi kết thúc hội
 # nghị; báo cáo chậm nhất ngày 03/02/2026", "định kỳ và đột xuất").
 _EVENT_CONDITION = (
-    _OFFSET + r"|\b(?:ngay\s+)?sau\s+khi\b[^;.()]*"
-    r"|\bke\s+tu\s+(?:ngay|khi)\b[^;.(),]*"
+    _OFFSET + r"|\b(?:ngay\s+)?sau\s+khi\b[^;.(),]*"
     r"|\btruoc\s+(?:ngay\s+)?[a-z]+(?:\s+[a-z]+){0,4}?\s+\d{1,3}\s+ngay\b"
     r"|\b\d{1,3}\s+ngay\s+(?:truoc|sau)\s+(?:ngay\s+|khi\s+)?[a-z]+(?:\s+[a-z]+)*"
 )
+# In a time cell a bare "kể từ ngày …" is an event too; in prose it mostly says when a
+# text takes effect ("có hiệu lực kể từ ngày ký").
 _CELL_EVENT = re.compile(
-    _EVENT_CONDITION + r"|(?<!trong va )\bsau\s+(?:dai\s+hoi|hoi\s+nghi)\b|\bdot\s+xuat\b"
+    _EVENT_CONDITION + r"|\bke\s+tu\s+(?:ngay|khi)\b[^;.(),]*"
+    r"|(?<!trong va )\bsau\s+(?:dai\s+hoi|hoi\s+nghi)\b|\bdot\s+xuat\b"
 )
 _PROSE_EVENT = re.compile(_EVENT_CONDITION)
 
@@ -130,7 +132,8 @@ _PROSE_CONDITION = re.compile(
     r"|chi\s+tieu|kinh\s+phi)\b[^;.()]*"
     r"|\bkhi\s+duoc\s+(?:phan\s+bo|bo\s+tri|cap|giao|phe\s+duyet)\b[^;.()]*"
     r"|\bsau\s+khi\s+(?:co|duoc)\b[^;.()]*"
-    r"|\bkhi\s+(?:phat\s+sinh|xay\s+ra)\b[^;.()]*"
+    # "khi phát sinh …" triggers a duty; "phương án … khi xảy ra thiên tai" names a plan's case
+    r"|\bkhi\s+phat\s+sinh\b[^;.()]*"
 )
 
 # Cadences whose words fold like others ("nắm" like "năm", "đình ký" like

@@ -572,6 +572,13 @@ SCAN_CASES: list[ScanRow] = [
     _no_cue("Lồng ghép vào nhiệm vụ thường xuyên của chi bộ"),
     _no_cue("Rà soát các khu vực thiên tai thường xuyên xảy ra"),
     _no_cue("Bố trí kinh phí chi thường xuyên theo quy định"),
+    _no_cue("Quyết định này có hiệu lực kể từ ngày ký."),
+    _no_cue("Xây dựng phương án bảo đảm an toàn khi xảy ra các tình huống thiên tai"),
+    _found(
+        "Sau khi kết thúc hội nghị, tổng hợp kết quả báo cáo Ban Thường trực",
+        CONDITIONAL,
+        "Sau khi kết thúc hội nghị",
+    ),
 ]
 
 
