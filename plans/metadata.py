@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from plans.model import Block, Table
 from plans.text import fold, is_caps, squash
 
-_DOC_TYPES = ("ke hoach", "chuong trinh hanh dong", "chuong trinh", "de an", "phuong an")
+DOCUMENT_TYPES = ("ke hoach", "chuong trinh hanh dong", "chuong trinh", "de an", "phuong an")
+"""The kinds of document a plan is, folded, as its title line names them."""
+_DOC_TYPES = DOCUMENT_TYPES
 _NUMBER = re.compile(r"\b(\d{1,4})\s*-\s*([A-ZĐ][A-Za-zĐ]{0,5}(?:/[A-ZĐ][A-Za-zĐ&]{0,9})+)")
 # What a plan carries out ("thực hiện Chương trình số 05-CTr/ĐU"), not what it rests on
 # ("Căn cứ Quy định số 296-QĐ/TW").
