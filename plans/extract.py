@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from plans.fields import Field, Role, read_field
 from plans.layout import lay_out
@@ -29,7 +30,7 @@ from plans.outline import Entry, Mark, Part, nests_under, outline, part_of
 from plans.tables import table_tasks
 from plans.text import fold, is_caps
 from plans.timeframes import parse_timeframe, scan_timeframe
-from plans.units import leading_units, split_units, starts_unit
+from plans.units import acting_units, leading_units, split_units, starts_unit
 
 _CLOSING = (
     "tren day la",
@@ -80,18 +81,22 @@ def extract_plan(document: Document) -> ExtractedPlan:
         walker.after_table(block, bool(found))
     tasks.extend(walker.walk(pending))
     period = header.period or _period_of(tasks) or term_period(paragraphs)
-    if period is not None:
-        tasks = [_dated(task, period[0]) for task in tasks]
+    tasks = [_dated(task, period[0] if period else None, header.date) for task in tasks]
     return ExtractedPlan(header.title, header.number, header.issuer, period, tasks)
 
 
-def _dated(task: ExtractedTask, year: int) -> ExtractedTask:
-    """Read again a time that names no year ("Tháng 10"), as in the plan's first ``year``."""
+def _dated(task: ExtractedTask, year: int | None, issued: date | None) -> ExtractedTask:
+    """Read again, once the plan's header is known, a time that names no year ("Tháng
+    10", read in the plan's first ``year``) or counts from the plan's date ("trong 10
+    ngày kể từ ngày ký", counted from ``issued``)."""
     when = task.when
     if when.kind is TimeKind.UNSPECIFIED and when.text:
-        when = parse_timeframe(when.text, year)
+        when = parse_timeframe(when.text, year, issued=issued)
+    elif when.kind is TimeKind.CONDITIONAL and when.text and issued is not None:
+        counted = parse_timeframe(when.text, year, issued=issued)
+        when = counted if counted.kind is TimeKind.ONCE else when
     elif task.origin != "table" and when.kind is TimeKind.CONTINUOUS and not when.text:
-        when = scan_timeframe(task.content, year) or when
+        when = scan_timeframe(task.content, year, issued=issued) or when
     return replace(task, when=when)
 
 
@@ -179,7 +184,7 @@ class _Walker:
         if self.part is Part.TARGETS:
             return self._target_line(entry)
         if self.part in (Part.DUTIES, Part.ACTIVITIES, Part.PROSE):
-            if _unit_label(entry):
+            if self.part is not Part.PROSE and _unit_label(entry):
                 self._push(_Scope(_ITEM_DEPTH, None, "", units=split_units(entry.text)))
                 return []
             if self.part is Part.DUTIES:
@@ -227,9 +232,15 @@ class _Walker:
         of the plan's own activities."""
         if self.units:
             return self._duty_line(entry.text)
-        named, rest = leading_units(entry.text)
-        if named and len(rest.split()) >= 3 and rest[:1].islower():
-            return [self._duty(entry.text, named)]
+        label, colon, body = entry.text.partition(":")
+        if colon and fold(label).startswith(_TIME_LABELS):
+            return [self._duty(s, []) for s in _timed_sentences(body)]
+        if entry.text.rstrip().endswith(":"):
+            return []  # an intro to the items below
+        for sentence in (entry.text, body if colon else ""):
+            named, _ = acting_units(sentence)
+            if named:
+                return [self._duty(_sentence(sentence), named)]
         if self.part is Part.ACTIVITIES and entry.mark is Mark.ITEM and not self._rules():
             return [self._duty(entry.text, [])]
         return []
@@ -343,6 +354,21 @@ class _Walker:
 def _signs_off(table: Table) -> bool:
     """The recipients and signature, laid out as a table."""
     return any(fold(cell).startswith("noi nhan") for row in table.rows for cell in row)
+
+
+_TIME_LABELS = ("thoi gian", "thoi han")
+_SENTENCE_BREAK = re.compile(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])")
+_TIMED_SENTENCE_MIN = 6
+
+
+def _timed_sentences(text: str) -> list[str]:
+    """The sentences of a time field that say what happens when ("Tổng kết vào tháng 4");
+    a bare time ("Từ nay đến hết năm 2025") is the plan's window, not a task."""
+    return [
+        s
+        for s in _SENTENCE_BREAK.split(text.strip())
+        if len(s.split()) >= _TIMED_SENTENCE_MIN and scan_timeframe(s) is not None
+    ]
 
 
 _RULE_HEADINGS = ("quy dinh", "luu y", "yeu cau", "nguyen tac", "tieu chuan", "dieu kien")

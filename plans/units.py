@@ -488,6 +488,36 @@ def leading_units(sentence: str) -> tuple[list[str], str]:
 
 
 _NAME_MAX = 16
+# Openings a sentence may put before the units that act: "Căn cứ kế hoạch này, Sở …".
+_ADVERBIAL = ("can cu", "tren co so", "theo chuc nang", "de ", "nham ", "ngoai ra")
+_ADVERBIAL_COMMAS = 3
+
+
+def acting_units(sentence: str) -> tuple[list[str], str]:
+    """The units a sentence gives work to, and the work: "Sở Tài chính chủ trì bố trí
+    kinh phí" gives (["Sở Tài chính"], "chủ trì bố trí kinh phí").
+
+    Unlike :func:`leading_units`, the units must be followed by the verb of a duty
+    ("Trưởng Ban là Chủ tịch …" and "Tổ giúp việc: không quá 05 cá nhân" give no
+    units), and they may come after an opening clause ("Căn cứ kế hoạch này, …").
+    """
+    candidates = [sentence]
+    if fold(sentence).startswith(_ADVERBIAL):
+        pieces = sentence.split(",")
+        cuts = range(1, min(len(pieces), _ADVERBIAL_COMMAS + 1))
+        candidates += [",".join(pieces[k:]) for k in cuts]
+    for candidate in candidates:
+        units, rest = leading_units(candidate.strip())
+        if units and _opens_duty(rest) and ":" not in candidate[: len(candidate) - len(rest)]:
+            return units, rest
+    return [], sentence
+
+
+def _opens_duty(rest: str) -> bool:
+    words = rest.split()
+    if len(words) < 3 or not words[0][:1].islower():
+        return False
+    return fold(" ".join(w.strip(",;:") for w in words[:2])) in _VERBS
 
 
 def _phrase_end(words: list[str]) -> int:
