@@ -55,6 +55,7 @@ KIND_NAMES: dict[str, str] = {
 }
 
 EVERY_NAMES: dict[str, str] = {
+    Every.DAY.value: N_("every day"),
     Every.WEEK.value: N_("every week"),
     Every.MONTH.value: N_("every month"),
     Every.QUARTER.value: N_("every quarter"),

@@ -24,7 +24,7 @@ from datetime import date, datetime, tzinfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.router import button_data
-from plans.model import TimeKind
+from plans.model import Every, TimeKind
 from plans.text import clip
 from scheduling.calendar import DEFAULT_TZ
 from scheduling.channel import Button, OutgoingMessage
@@ -77,6 +77,7 @@ DAYS_OVERDUE = _("overdue by {days} days")
 PROGRESS_CHECK = _("progress check")
 DEADLINE_LINE = _("Deadline: {deadline}")
 PERIOD_LINE = _("Period: {period}")
+DAILY_PERIOD_LINE = _("Period: {period}, daily reports")
 LAST_REPORT_LINE = _("Last report ({date}): {summary}")
 CODE_LINE = _("Task code: #{id}")
 BUTTONS_HINT = _('Tap a button below, or reply to this message, e.g. "đạt 80%", "vướng kinh phí".')
@@ -167,7 +168,9 @@ def progress_summary(
 def describe(
     view: AssignmentView, gettext_: Gettext, language: str | None, tz: tzinfo = DEFAULT_TZ
 ) -> list[str]:
-    """The lines that say which task this is: task, plan, deadline, last report, code."""
+    """The lines that say which task this is: task, plan, deadline, a recurring task's
+    period (for a daily task, its week and that the week's daily reports are due),
+    last report, code."""
     assignment, task = view.assignment, view.task
     lines = [
         gettext_(TASK_LINE).format(content=clip(task.content, MAX_CONTENT)),
@@ -178,7 +181,8 @@ def describe(
         lines.append(gettext_(DEADLINE_LINE).format(deadline=deadline))
     period = period_text(assignment.period_key, gettext_)
     if period is not None and task.kind == TimeKind.RECURRING:
-        lines.append(gettext_(PERIOD_LINE).format(period=period))
+        line = DAILY_PERIOD_LINE if task.every == Every.DAY else PERIOD_LINE
+        lines.append(gettext_(line).format(period=period))
     last = _last_report(assignment, gettext_, language, tz)
     if last is not None:
         lines.append(last)

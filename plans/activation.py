@@ -65,6 +65,13 @@ def periods_for(task: Task, plan: Plan, today: date) -> list[Period]:
     year, half-year, quarter, month or ISO week of the plan's years (else the task's,
     else ``today``'s year) that overlaps ``task.start``..``task.due``; continuous:
     "standing"; conditional: "trigger", dormant until triggered; unspecified: "open".
+
+    A daily task ("báo cáo trước 15 giờ hằng ngày") is followed like a weekly one:
+    one period per ISO week ("2026-W10", Monday to Sunday, due on Friday), in which
+    the unit sends the week's daily reports. The week is the shortest period the
+    reminder policy is built for (reminders come days before a due date, then weekly
+    when overdue), and a period a day would give each of a province's thousands of
+    units some 365 assignments a year, each with reminders of its own.
     """
     if task.kind == TimeKind.ONCE:
         return _once_periods(task)
@@ -121,8 +128,9 @@ _Slot = tuple[str, date, date, date]
 
 
 def _slots(every: Every, year: int) -> list[_Slot]:
-    """(key, first day, last day, due) of each period of ``every`` in ``year``."""
-    if every == Every.WEEK:
+    """(key, first day, last day, due) of each period of ``every`` in ``year``; a daily
+    task has weekly periods (see :func:`periods_for`)."""
+    if every in (Every.DAY, Every.WEEK):
         return _week_slots(year)
     if every == Every.MONTH:
         return [_month_span(f"{year}-{m:02d}", year, m, m) for m in range(1, 13)]

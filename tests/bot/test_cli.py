@@ -17,7 +17,7 @@ import bot.cli
 from bot import cli_plan
 from bot.config import REPO_ROOT, get_settings
 from plans.extract import extract_plan
-from plans.model import Document, Paragraph, TimeKind
+from plans.model import Document, Every, Paragraph, TimeKind
 from plans.readers import read_plan
 from tests.bot.conftest import Cli, assert_fits, flat
 from tests.fakes.telegram_server import fake_process
@@ -624,6 +624,22 @@ def test_day_format_is_dd_mm_yyyy(cli: Cli) -> None:
     from bot.render import day
 
     assert day(date(2026, 3, 1)) == "01/03/2026"
+
+
+def test_recurrence_names_include_daily(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.render import every_name
+
+    assert [every_name(e.value) for e in Every] == [
+        "hằng ngày",
+        "hằng tuần",
+        "hằng tháng",
+        "hằng quý",
+        "6 tháng một lần",
+        "hằng năm",
+    ]
+    monkeypatch.setenv("LANGUAGE", "en")
+    get_settings.cache_clear()
+    assert every_name(Every.DAY.value) == "every day"
 
 
 def test_size_limit_comes_from_the_settings(

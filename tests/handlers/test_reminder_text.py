@@ -38,6 +38,7 @@ async def quarter_task(
     period_key: str = "once",
     due: date | None = date(2026, 3, 31),
     title: str = "Kế hoạch thực hiện Nghị quyết Đại hội Đảng bộ xã nhiệm kỳ 2025 - 2030",
+    every: Every = Every.QUARTER,
 ) -> Assignment:
     unit = await make_unit(session, "Chi bộ Thôn Đông")
     plan = Plan(title=title, source_name="kh.txt", source_sha256="a" * 64)
@@ -47,7 +48,7 @@ async def quarter_task(
         content="Tổ chức hội nghị sơ kết công tác xây dựng Đảng",
         when_text=when_text,
         kind=kind,
-        every=Every.QUARTER if kind == TimeKind.RECURRING else None,
+        every=every if kind == TimeKind.RECURRING else None,
         due=due,
     )
     assignment = Assignment(unit_id=unit.id, role=UnitRole.LEAD, period_key=period_key, due=due)
@@ -170,6 +171,25 @@ async def test_a_recurring_period_shows_its_due_date_and_the_period(
 
     assert "Thời hạn: 31/03/2026" in lines
     assert "Kỳ: Quý I/2026" in lines
+
+
+async def test_a_daily_task_asks_for_the_daily_reports_of_its_week(
+    session: AsyncSession,
+) -> None:
+    assignment = await quarter_task(
+        session,
+        kind=TimeKind.RECURRING,
+        when_text="Trước 15 giờ hằng ngày",
+        period_key="2026-W13",
+        due=date(2026, 3, 27),
+        every=Every.DAY,
+    )
+    contact = await make_contact(session, assignment.unit_id)
+
+    lines = (await compose(session, assignment, contact)).text.splitlines()
+
+    assert "Thời hạn: 27/03/2026" in lines
+    assert "Kỳ: Tuần 13/2026, báo cáo hằng ngày" in lines
 
 
 async def test_the_last_report_is_shown(session: AsyncSession) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -245,6 +245,15 @@ D = date
             ],
         ),
         (
+            # A daily duty is followed week by week: one period per ISO week, due Friday.
+            _t(TimeKind.RECURRING, every=Every.DAY, start=D(2025, 3, 5), due=D(2025, 3, 16)),
+            _plan(2025, 2025),
+            [
+                ("2025-W10", D(2025, 3, 3), D(2025, 3, 7), "open"),
+                ("2025-W11", D(2025, 3, 10), D(2025, 3, 14), "open"),
+            ],
+        ),
+        (
             _t(TimeKind.RECURRING, every=Every.YEAR, start=D(2026, 1, 1)),
             _plan(),
             [("2026", D(2026, 1, 1), D(2026, 12, 31), "open")],
@@ -278,3 +287,40 @@ def test_weekly_periods_fall_back_to_this_year() -> None:
     assert periods[-1].key == "2026-W53"
     assert all(p.due is not None and p.due.weekday() == 4 for p in periods)
     assert Counter(p.state for p in periods) == {OPEN: 53}
+
+
+async def test_a_daily_task_is_imported_and_followed_week_by_week(session: AsyncSession) -> None:
+    daily = Timeframe(
+        "trước 15 giờ hằng ngày",
+        TimeKind.RECURRING,
+        start=date(2026, 3, 2),
+        due=date(2026, 3, 31),
+        every=Every.DAY,
+    )
+    extracted = ExtractedPlan(
+        title="Kế hoạch phòng, chống dịch",
+        number=None,
+        issuer=None,
+        period=(2026, 2026),
+        tasks=[_task("Báo cáo số ca mắc trước 15 giờ hằng ngày", ["Các chi bộ trực thuộc"], daily)],
+    )
+    await directory.add_unit(session, "Các chi bộ trực thuộc", group=True)
+    for cell in CELLS:
+        await directory.add_unit(session, cell)
+    await directory.set_members(session, "Các chi bộ trực thuộc", CELLS)
+    imported = await import_plan(session, extracted, source_name="d.txt", source_sha256="d" * 64)
+    (task,) = await queries.tasks_of_plan(session, imported.plan_id)
+    assert (task.kind, task.every) == (TimeKind.RECURRING, Every.DAY)
+
+    result = await activate_plan(session, imported.plan_id, today=date(2026, 3, 1))
+
+    # Weeks 10 to 14 of 2026 for each of the three cells, not one assignment a day.
+    assert (result.created, result.by_state) == (15, {"open": 15})
+    assignments = await queries.assignments_of_plan(session, imported.plan_id)
+    weeks = Counter((a.period_key, a.period_start, a.due) for a in assignments)
+    mondays = [date(2026, 3, 2) + timedelta(weeks=n) for n in range(5)]
+    assert weeks == {
+        (f"2026-W{10 + n:02d}", monday, monday + timedelta(days=4)): len(CELLS)
+        for n, monday in enumerate(mondays)
+    }
+    assert sorted(set(await _unit_names(session, assignments))) == list(CELLS)
