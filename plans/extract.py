@@ -235,15 +235,31 @@ class _Walker:
         label, colon, body = entry.text.partition(":")
         if colon and fold(label).startswith(_TIME_LABELS):
             return [self._duty(s, []) for s in _timed_sentences(body)]
-        if entry.text.rstrip().endswith(":"):
-            return []  # an intro to the items below
+        staged = _staged(entry.text)
+        if staged is not None:
+            named, rest = leading_units(staged[0])
+            return [self._staged_duty(staged, named if len(rest.split()) >= 3 else [])]
         for sentence in (entry.text, body if colon else ""):
             named, _ = acting_units(sentence)
             if named:
-                return [self._duty(_sentence(sentence), named)]
+                return self._acting(entry, _sentence(sentence), named)
+        if entry.text.rstrip().endswith(":"):
+            return []  # an intro to the items below
         if self.part is Part.ACTIVITIES and entry.mark is Mark.ITEM and not self._rules():
             return [self._duty(entry.text, [])]
         return []
+
+    def _acting(self, entry: Entry, sentence: str, units: list[str]) -> list[ExtractedTask]:
+        """A sentence whose units take on work; one that ends on a colon introduces
+        items that are theirs too."""
+        if entry.text.rstrip().endswith(":"):
+            depth = entry.depth + 1 if entry.mark is Mark.NUMBER else _ITEM_DEPTH - 1
+            self._push(_Scope(depth, None, "", units=units))
+        return [self._duty(sentence, units)]
+
+    def _staged_duty(self, staged: tuple[str, Timeframe], lead: list[str]) -> ExtractedTask:
+        content, when = staged
+        return ExtractedTask(self.ref(), content, lead, [], when, origin="duty")
 
     def _rules(self) -> bool:
         """Whether the items are rules, not work ("Quy định về …", "Lưu ý")."""
@@ -317,7 +333,9 @@ class _Walker:
             return [self._duty(text, self.units)]
         if named and len(rest.split()) >= 3:
             return [self._duty(text, named)]
-        return []
+        acting, _ = acting_units(text)
+        duty = self._duty(text, acting)
+        return [duty] if acting or duty.when.kind is not TimeKind.CONTINUOUS else []
 
     def _duty(self, content: str, lead: list[str]) -> ExtractedTask:
         when = scan_timeframe(content) or Timeframe("", TimeKind.CONTINUOUS)
@@ -381,6 +399,7 @@ def _fill(block: ExtractedTask, found: Field, scope: _Scope) -> None:
             scope.listing = True
         elif found.value not in block.content:
             block.content = f"{block.content}. {found.label}: {found.value}"
+        block.lead = block.lead or acting_units(found.value)[0]
     elif found.role is Role.LEAD:
         block.lead = _field_units(found.value)
     elif found.role is Role.SUPPORT:

@@ -103,7 +103,7 @@ _PART_CUES: tuple[tuple[Part, tuple[str, ...]], ...] = (
             "to chuc thuc hien",
             "trach nhiem thuc hien",
             "phan cong",
-            "trach nhiem cua",
+            "trach nhiem",
             "giao nhiem vu",
             "nhiem vu cua cac",
         ),

@@ -491,6 +491,8 @@ _NAME_MAX = 16
 # Openings a sentence may put before the units that act: "Căn cứ kế hoạch này, Sở …".
 _ADVERBIAL = ("can cu", "tren co so", "theo chuc nang", "de ", "nham ", "ngoai ra")
 _ADVERBIAL_COMMAS = 3
+# A case the duty applies to: "Đối với vụ việc ở khu dân cư thì cơ quan … có trách nhiệm …".
+_CONDITIONS = ("doi voi", "truong hop", "neu ", "khi ")
 
 
 def acting_units(sentence: str) -> tuple[list[str], str]:
@@ -502,6 +504,9 @@ def acting_units(sentence: str) -> tuple[list[str], str]:
     units), and they may come after an opening clause ("Căn cứ kế hoạch này, …").
     """
     candidates = [sentence]
+    condition, then, consequence = sentence.partition(" thì ")
+    if then and fold(condition).startswith(_CONDITIONS):
+        candidates.append(consequence)
     if fold(sentence).startswith(_ADVERBIAL):
         pieces = sentence.split(",")
         cuts = range(1, min(len(pieces), _ADVERBIAL_COMMAS + 1))
