@@ -174,6 +174,8 @@ class _Walker:
         if entry.mark is Mark.ROMAN or _unnumbered_section(entry):
             self._open_section(entry)
             return []
+        if entry.mark is Mark.TEXT and len(self.scopes) == 2 and self.part is not Part.PURPOSE:
+            self._section_window(entry)
         found = read_field(entry.text)
         if found is not None and self.part not in (Part.PURPOSE, Part.PREAMBLE):
             return self._field(found)
@@ -274,6 +276,18 @@ class _Walker:
         ]
         self.last_target = None
 
+    def _timed_intro(self, entry: Entry) -> None:
+        """An intro that dates what it introduces ("Đến hết năm 2030, phấn đấu đạt …:")."""
+        scope = self.scopes[-1]
+        scope.when = scope.when or _heading_time(entry)
+
+    def _section_window(self, entry: Entry) -> None:
+        """A section's opening sentence that gives the window of its work ("… được thực
+        hiện trong khoảng từ ngày 04/02/2026 đến ngày 08/02/2026")."""
+        found = scan_timeframe(entry.text)
+        if found is not None and found.start is not None and found.due is not None:
+            self.scopes[-1].when = self.scopes[-1].when or found
+
     def _push(self, scope: _Scope) -> None:
         while self.scopes[-1].depth >= scope.depth:
             self.scopes.pop()
@@ -338,7 +352,7 @@ class _Walker:
         return [duty] if acting or duty.when.kind is not TimeKind.CONTINUOUS else []
 
     def _duty(self, content: str, lead: list[str]) -> ExtractedTask:
-        when = scan_timeframe(content) or Timeframe("", TimeKind.CONTINUOUS)
+        when = scan_timeframe(content) or self.heading_time or Timeframe("", TimeKind.CONTINUOUS)
         return ExtractedTask(self.ref(), content, list(lead), [], when, origin="duty")
 
     def _target_line(self, entry: Entry) -> list[ExtractedTask]:
@@ -347,6 +361,7 @@ class _Walker:
                 self.last_target.content = f"{self.last_target.content} {entry.text}"
                 return []
             if entry.text.rstrip().endswith(":"):
+                self._timed_intro(entry)
                 return []
         ref = self.ref(entry.label if entry.mark is Mark.NUMBER else "")
         origin = "target" if entry.mark is not Mark.TEXT else "target-text"

@@ -210,6 +210,7 @@ _FREQUENCY_AFTER = re.compile(r"\s+(?:xay\s+ra|xuat\s+hien)\b")
 # Cues right before a date in a time cell.
 _FROM_CUE = re.compile(r"\b(?:tu|ke\s+tu|bat\s+dau\s+tu|sau)\s*$")
 _TO_CUE = re.compile(r"\b(?:den|toi)(?:\s+het)?\s*$")
+_PROSE_FROM_CUE = re.compile(r"\b(?:tu|ke\s+tu|bat\s+dau\s+tu)\s*$")
 
 # In prose a date is a deadline only right after one of these.
 _DEADLINE_CUE = re.compile(
@@ -590,7 +591,13 @@ def _cell_role(text: str, at: int, previous_stop: int | None) -> tuple[_Role, in
 
 
 def _prose_role(text: str, at: int, previous_stop: int | None) -> tuple[_Role, int] | None:
-    m = _DEADLINE_CUE.search(text, max(0, at - _LOOKBACK), at)
+    window = max(0, at - _LOOKBACK)
+    # "trong khoảng từ ngày 04/02 đến ngày 08/02/2026": a range, not a deadline.
+    if m := _PROSE_FROM_CUE.search(text, window, at):
+        return _Role.FROM, m.start()
+    if previous_stop is not None and _TO_CUE.search(text, max(window, previous_stop), at):
+        return _Role.TO, at
+    m = _DEADLINE_CUE.search(text, window, at)
     if m:
         return _Role.AT, m.start()
     if not text[:at].strip(" -+*"):
@@ -881,6 +888,7 @@ _PROSE_RULES: tuple[_Rule, ...] = (
     _conditional,
     _recurring,
     _binding_deadline,
+    _explicit_range,
     _several_deadlines,
     _open_start,
     _single_deadline,

@@ -579,6 +579,20 @@ SCAN_CASES: list[ScanRow] = [
         CONDITIONAL,
         "Sau khi kết thúc hội nghị",
     ),
+    _found(
+        "Hội nghị được thực hiện trong khoảng từ ngày 04/02/2026 đến ngày 08/02/2026 theo luật",
+        CONTINUOUS,
+        "từ ngày 04/02/2026 đến ngày 08/02/2026",
+        start="2026-02-04",
+        due="2026-02-08",
+    ),
+    _found(
+        "Phong trào được triển khai từ tháng 10 năm 2025 đến hết tháng 3 năm 2026.",
+        CONTINUOUS,
+        "từ tháng 10 năm 2025 đến hết tháng 3 năm 2026",
+        start="2025-10-01",
+        due="2026-03-31",
+    ),
 ]
 
 
