@@ -127,6 +127,7 @@ class _Walker:
         self.scopes: list[_Scope] = [_Scope(-1, Part.PREAMBLE, "")]
         self.section = ""
         self.last_target: ExtractedTask | None = None
+        self.sole_body = False
 
     @property
     def part(self) -> Part:
@@ -157,6 +158,12 @@ class _Walker:
         tasks: list[ExtractedTask] = []
         for i, entry in enumerate(entries):
             nxt = entries[i + 1] if i + 1 < len(entries) else None
+            self.sole_body = (
+                entry.mark is Mark.TEXT
+                and i > 0
+                and entries[i - 1].mark is Mark.NUMBER
+                and (nxt is None or nxt.mark in (Mark.NUMBER, Mark.ROMAN))
+            )
             tasks.extend(self._step(entry, nxt))
         return tasks
 
@@ -234,6 +241,8 @@ class _Walker:
         of the plan's own activities."""
         if self.units:
             return self._duty_line(entry.text)
+        if self._rules():
+            return []
         label, colon, body = entry.text.partition(":")
         if colon and fold(label).startswith(_TIME_LABELS):
             return [self._duty(s, []) for s in _timed_sentences(body)]
@@ -241,6 +250,8 @@ class _Walker:
         if staged is not None:
             named, rest = leading_units(staged[0])
             return [self._staged_duty(staged, named if len(rest.split()) >= 3 else [])]
+        if entry.mark is Mark.TEXT and self.part is Part.PROSE and not self.sole_body:
+            return []  # running prose: a task only as the whole body of its heading
         for sentence in (entry.text, body if colon else ""):
             named, _ = acting_units(sentence)
             if named:
@@ -308,6 +319,9 @@ class _Walker:
                 )
             )
             self.last_target = None
+            inline = titled in (None, Part.PROSE) and _inline_body(entry.text)
+            if inline and not units and self.part in (Part.ACTIVITIES, Part.PROSE):
+                return self._content_line(entry)
             return []
         self._push(_Scope(entry.depth, None, entry.label))
         if self.part is Part.TARGETS:
@@ -384,6 +398,15 @@ class _Walker:
         return Timeframe("", TimeKind.CONTINUOUS)
 
 
+_INLINE_BODY_MIN = 6
+
+
+def _inline_body(text: str) -> bool:
+    """A heading that goes on with its own sentence after a colon ("3. Thời gian: …")."""
+    _, colon, body = text.partition(":")
+    return bool(colon) and len(body.split()) >= _INLINE_BODY_MIN
+
+
 def _signs_off(table: Table) -> bool:
     """The recipients and signature, laid out as a table."""
     return any(fold(cell).startswith("noi nhan") for row in table.rows for cell in row)
@@ -404,7 +427,17 @@ def _timed_sentences(text: str) -> list[str]:
     ]
 
 
-_RULE_HEADINGS = ("quy dinh", "luu y", "yeu cau", "nguyen tac", "tieu chuan", "dieu kien")
+# Headings over what is not work: rules, criteria, and whom or what the plan is about.
+_RULE_HEADINGS = (
+    "quy dinh",
+    "luu y",
+    "yeu cau",
+    "nguyen tac",
+    "tieu chuan",
+    "dieu kien",
+    "doi tuong",
+    "pham vi",
+)
 
 
 def _fill(block: ExtractedTask, found: Field, scope: _Scope) -> None:

@@ -518,10 +518,15 @@ def acting_units(sentence: str) -> tuple[list[str], str]:
     return [], sentence
 
 
+_LABEL_WORDS = 6
+
+
 def _opens_duty(rest: str) -> bool:
     words = rest.split()
     if len(words) < 3 or not words[0][:1].islower():
         return False
+    if any(w.endswith(":") for w in words[:_LABEL_WORDS]):
+        return False  # "Đoàn Kiểm tra giám sát của tỉnh: 01 cá nhân" names a quota's holder
     return fold(" ".join(w.strip(",;:") for w in words[:2])) in _VERBS
 
 
