@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.config import MIB, get_settings
 from bot.i18n import _
 from bot.render import N_
-from handlers.read_errors import DETECTED_KINDS, READ_MESSAGES
+from handlers.read_errors import DETECTED_KINDS, READ_MESSAGES, unread_lines
 from plans.errors import PlanServiceError
 from plans.readers import PlanReadError
 from storage.errors import StorageError
@@ -141,7 +141,11 @@ def service_error_message(
         params["reason"] = _(CSV_REASONS[reason]) if reason in CSV_REASONS else reason
     if code == "no_tasks" and "source_name" in error_params:
         params.setdefault("name", error_params["source_name"])
-    return _(SERVICE_MESSAGES.get(code, UNKNOWN_ERROR)).format_map(params)
+    message = _(SERVICE_MESSAGES.get(code, UNKNOWN_ERROR)).format_map(params)
+    unread = error_params.get("unread")
+    if code == "no_tasks" and isinstance(unread, list):
+        return "\n".join([message, *unread_lines(_, unread)])
+    return message
 
 
 def exit_code_for(code: str) -> int:

@@ -42,6 +42,7 @@ from bot.render import (
     tasks_summary,
 )
 from bot.wiring import reminder_planner
+from handlers.read_errors import unread_lines
 from plans.activation import ActivationResult, activate_plan, trigger_task
 from plans.extract import extract_plan
 from plans.importing import ImportResult, ProgressCallback, ReviewItem, import_plan, sha256_of
@@ -163,6 +164,7 @@ def import_report(result: ImportResult) -> Group:
         parts.append(review_grid(result.review))
     else:
         parts.append(Text(_("No task needs review.")))
+    parts.extend(Text(line) for line in unread_lines(_, result.unread))
     parts.append(next_steps(result.plan_id))
     return Group(*parts)
 

@@ -22,6 +22,7 @@ from rich.text import Text
 
 from bot.config import DEFAULT_LOCALES_DIR, get_settings
 from bot.i18n import DEFAULT_LANGUAGE, _, ngettext, translator
+from handlers.read_errors import unread_lines
 from plans.model import Every, ExtractedPlan, TimeKind
 
 MAX_WIDTH = 80
@@ -295,9 +296,10 @@ def extracted_overview(plan: ExtractedPlan, source_name: str) -> Group:
         *plan_header(plan.title, plan.number, plan.issuer, plan.period),
         _detail(_("File:"), source_name),
     ]
+    unread = [Text(line) for line in unread_lines(_, plan.unread)]
     if not plan.tasks:
         parts.append(Text(_("No tasks found.")))
-        return Group(*parts)
+        return Group(*parts, *unread)
     counts = count_kinds(task.when.kind.value for task in plan.tasks)
     parts.append(Text(tasks_summary(len(plan.tasks), counts)))
     parts.append(Text(""))
@@ -317,6 +319,7 @@ def extracted_overview(plan: ExtractedPlan, source_name: str) -> Group:
         for index, task in enumerate(plan.tasks, start=1)
     )
     parts.append(task_grid(lines))
+    parts.extend(unread)
     parts.append(Text(""))
     parts.append(Text(_("Nothing was stored. To import: nhacviec plan import FILE")))
     return Group(*parts)

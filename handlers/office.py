@@ -20,7 +20,7 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import aliased
 
 from handlers.messages import OutgoingFile
-from handlers.read_errors import DETECTED_KINDS, READ_MESSAGES
+from handlers.read_errors import DETECTED_KINDS, READ_MESSAGES, unread_lines
 from handlers.router import OFFICE, Router, button_data, button_parts
 from handlers.turn import Turn
 from plans.activation import ActivationResult, activate_plan, trigger_task
@@ -384,6 +384,8 @@ async def receive_plan(turn: Turn) -> None:
     except PlanServiceError as error:
         turn.report.parsed = {"plan_file": name, "sha256": sha256, "error": error.code}
         message = _refusal(turn, error.code, {"name": name, **error.params})
+        unread = unread_lines(turn._, extracted.unread) if error.code == "no_tasks" else []
+        message = "\n".join([message, *unread])
         turn.say(message, await _still_draft(turn, error.params.get("plan_id")))
         return
     turn.report.parsed = {"plan_file": name, "sha256": sha256, "plan_id": result.plan_id}
@@ -437,6 +439,8 @@ def _import_text(turn: Turn, result: ImportResult) -> str:
         lines += [new.format(count=len(result.new_units)), _names(turn, result.new_units)]
     if result.review:
         lines += ["", *_review_lines(turn, result)]
+    if result.unread:
+        lines += ["", *unread_lines(turn._, result.unread)]
     lines += ["", turn._("Press Activate to assign the tasks to the units and start reminders.")]
     return "\n".join(lines)
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
+from plans.model import UnreadLine
+from plans.text import clip
+
 
 def N_(message: str) -> str:
     """Mark ``message`` for the catalog; it is translated where it is used."""
@@ -60,3 +65,20 @@ DETECTED_KINDS: dict[str, str] = {
     "pptx": N_("a PowerPoint presentation"),
     "odt": N_("an OpenDocument text"),
 }
+
+
+UNREAD_HEADING = N_("Lines that look like work but went into no task ({count}):")
+UNREAD_MORE = N_("… not shown: {count}")
+UNREAD_SHOWN = 10
+UNREAD_WIDTH = 100
+
+
+def unread_lines(gettext: Callable[[str], str], unread: Sequence[UnreadLine]) -> list[str]:
+    """The lines of a plan the import could not place, with their line numbers, for review."""
+    if not unread:
+        return []
+    lines = [gettext(UNREAD_HEADING).format(count=len(unread))]
+    lines += [f"  {u.line}: {clip(u.text, UNREAD_WIDTH)}" for u in unread[:UNREAD_SHOWN]]
+    if len(unread) > UNREAD_SHOWN:
+        lines.append(gettext(UNREAD_MORE).format(count=len(unread) - UNREAD_SHOWN))
+    return lines

@@ -18,6 +18,7 @@ from plans.fields import Field, Role, read_field
 from plans.layout import lay_out
 from plans.metadata import DOCUMENT_TYPES, read_header, term_period
 from plans.model import (
+    Block,
     Document,
     ExtractedPlan,
     ExtractedTask,
@@ -25,6 +26,7 @@ from plans.model import (
     Table,
     Timeframe,
     TimeKind,
+    UnreadLine,
 )
 from plans.outline import Entry, Mark, Part, nests_under, outline, part_of
 from plans.tables import table_tasks
@@ -67,11 +69,11 @@ def extract_plan(document: Document) -> ExtractedPlan:
     header = read_header(paragraphs, document.blocks)
     walker = _Walker()
     tasks: list[ExtractedTask] = []
-    pending: list[str] = []
+    pending: list[Paragraph] = []
     appendix = 0
     for block in laid.blocks:
         if isinstance(block, Paragraph):
-            pending.append(block.text)
+            pending.append(block)
             continue
         tasks.extend(walker.walk(pending))
         pending = []
@@ -82,7 +84,18 @@ def extract_plan(document: Document) -> ExtractedPlan:
     tasks.extend(walker.walk(pending))
     period = header.period or _period_of(tasks) or term_period(paragraphs)
     tasks = [_dated(task, period[0] if period else None, header.date) for task in tasks]
-    return ExtractedPlan(header.title, header.number, header.issuer, period, tasks)
+    plan = ExtractedPlan(header.title, header.number, header.issuer, period, tasks)
+    plan.unread = walker.unread if tasks else _work_lines(laid.blocks)
+    return plan
+
+
+def _work_lines(blocks: Sequence[Block]) -> list[UnreadLine]:
+    """Every paragraph that looks like work, for a plan in which no task was found."""
+    return [
+        UnreadLine(b.line, b.text)
+        for b in blocks
+        if isinstance(b, Paragraph) and _looks_like_work(b.text)
+    ]
 
 
 def _dated(task: ExtractedTask, year: int | None, issued: date | None) -> ExtractedTask:
@@ -128,6 +141,8 @@ class _Walker:
         self.section = ""
         self.last_target: ExtractedTask | None = None
         self.sole_body = False
+        self.handled = False
+        self.unread: list[UnreadLine] = []
 
     @property
     def part(self) -> Part:
@@ -153,8 +168,8 @@ class _Walker:
         elif self.part is Part.END and has_tasks:
             self.scopes = [_Scope(-1, Part.PREAMBLE, "")]
 
-    def walk(self, paragraphs: Sequence[str]) -> list[ExtractedTask]:
-        entries = outline(paragraphs)
+    def walk(self, paragraphs: Sequence[Paragraph]) -> list[ExtractedTask]:
+        entries = outline([p.text for p in paragraphs], [p.line for p in paragraphs])
         tasks: list[ExtractedTask] = []
         for i, entry in enumerate(entries):
             nxt = entries[i + 1] if i + 1 < len(entries) else None
@@ -164,8 +179,17 @@ class _Walker:
                 and entries[i - 1].mark is Mark.NUMBER
                 and (nxt is None or nxt.mark in (Mark.NUMBER, Mark.ROMAN))
             )
-            tasks.extend(self._step(entry, nxt))
+            tasks.extend(self._checked_step(entry, nxt))
         return tasks
+
+    def _checked_step(self, entry: Entry, nxt: Entry | None) -> list[ExtractedTask]:
+        """One step, noting a line that looks like work but went into no task."""
+        top, self.handled = self.scopes[-1], False
+        found = self._step(entry, nxt)
+        placed = found or self.handled or self.scopes[-1] is not top
+        if not placed and self.part in _WORK_PARTS and _looks_like_work(entry.text):
+            self.unread.append(UnreadLine(entry.line, entry.text))
+        return found
 
     def _step(self, entry: Entry, nxt: Entry | None) -> list[ExtractedTask]:
         folded = fold(entry.text)
@@ -211,6 +235,7 @@ class _Walker:
 
     def _field(self, found: Field) -> list[ExtractedTask]:
         """A labelled field ("- Thời gian thực hiện: Năm 2026") of the task block it sits in."""
+        self.handled = True
         scope = self.block_scope
         if scope is None:
             scope = _Scope(_ITEM_DEPTH - 1, None, "")
@@ -399,6 +424,19 @@ class _Walker:
 
 
 _INLINE_BODY_MIN = 6
+_WORK_PARTS = (Part.TARGETS, Part.DUTIES, Part.ACTIVITIES, Part.PROSE)
+_WORK_FIELDS = (Role.CONTENT, Role.LEAD, Role.SUPPORT, Role.TIME)
+
+
+def _looks_like_work(text: str) -> bool:
+    """A line a reader would take for work: a unit at work, a date to meet, a task's field."""
+    found = read_field(text)
+    if found is not None:
+        return found.role in _WORK_FIELDS
+    if acting_units(text)[0] or "chu tri" in fold(text):
+        return True
+    when = scan_timeframe(text)
+    return when is not None and (when.due is not None or when.kind is TimeKind.RECURRING)
 
 
 def _inline_body(text: str) -> bool:

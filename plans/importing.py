@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plans.directory import resolve_units
 from plans.errors import PlanServiceError
-from plans.model import ExtractedPlan, ExtractedTask, TimeKind
+from plans.model import ExtractedPlan, ExtractedTask, TimeKind, UnreadLine
 from storage import queries
 from storage.models import Plan, PlanStatus, ReviewFlag, Task, TaskUnit, Unit, UnitRole
 
@@ -47,6 +47,7 @@ class ImportResult:
     counts_by_kind: dict[str, int]
     new_units: list[str]
     review: list[ReviewItem]
+    unread: list[UnreadLine] = field(default_factory=list)
 
 
 def sha256_of(data: bytes) -> str:
@@ -91,7 +92,9 @@ async def import_plan(
     ``progress(done, total)`` is called after each task is stored.
     """
     if not extracted.tasks:
-        raise PlanServiceError("no_tasks", {"source_name": source_name})
+        raise PlanServiceError(
+            "no_tasks", {"source_name": source_name, "unread": list(extracted.unread)}
+        )
     if not allow_duplicate:
         existing = await queries.plan_by_sha256(session, source_sha256)
         if existing is not None:
@@ -156,6 +159,7 @@ class _TaskImporter:
             counts_by_kind={k.value: kinds[k] for k in TimeKind if kinds[k]},
             new_units=[u.name for u in self._created.values()],
             review=[_review_item(t, unknown) for t, unknown in self._stored if t.review_flags],
+            unread=list(extracted.unread),
         )
 
 

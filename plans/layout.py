@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from plans.model import Block, Document, Paragraph, Table
@@ -72,6 +72,7 @@ def is_header_row(cells: Sequence[str]) -> bool:
 @dataclass
 class _Line:
     text: str
+    number: int = 0
 
     @property
     def blank(self) -> bool:
@@ -113,7 +114,7 @@ def lay_out(document: Document) -> Document:
     wrapping = _wrapping(document) if document.hard_wrapped else _Wrapping()
     blocks: list[Block] = []
     pending: list[_Line] = []
-    for block in document.blocks:
+    for number, block in enumerate(document.blocks, start=1):
         if isinstance(block, Table):
             blocks.extend(_paragraphs(pending, wrapping))
             pending = []
@@ -122,7 +123,8 @@ def lay_out(document: Document) -> Document:
             texts = block.text.split("\n")
             if document.hard_wrapped:
                 texts = [_without_emphasis(t) for t in texts]
-            pending.extend(_Line(t) for t in texts)
+            start = block.line or number
+            pending.extend(_Line(t, start + k) for k, t in enumerate(texts))
             if not document.hard_wrapped:
                 pending.append(_Line(""))
     blocks.extend(_paragraphs(pending, wrapping))
@@ -379,6 +381,7 @@ def _join(lines: list[_Line], wrapping: _Wrapping) -> list[Block]:
     """Join hard-wrapped lines into paragraphs; split inline dash items."""
     wrap = wrapping.width
     paragraphs: list[str] = []
+    starts: list[int] = []
     after_blank = True
     cut = False
     for line in lines:
@@ -390,9 +393,15 @@ def _join(lines: list[_Line], wrapping: _Wrapping) -> list[Block]:
             paragraphs[-1] = f"{paragraphs[-1]} {text}"
         else:
             paragraphs.append(text)
+            starts.append(line.number)
         after_blank = False
         cut = wrap is not None and len(text) >= min(_WRAP_MIN, wrap * _WRAP_SHARE)
-    return [Paragraph(p) for p in _split_inline_items(paragraphs) if not _LONE_BULLET.match(p)]
+    return [
+        Paragraph(item, line=start)
+        for text, start in zip(paragraphs, starts, strict=True)
+        for item in _split_inline_items(text)
+        if not _LONE_BULLET.match(item)
+    ]
 
 
 # A bullet alone on its line opens the item written on the next line.
@@ -431,10 +440,6 @@ def _continues(
     )
 
 
-def _split_inline_items(paragraphs: Iterable[str]) -> list[str]:
-    out: list[str] = []
-    for text in paragraphs:
-        parts = _INLINE_DASH.split(text)
-        out.append(parts[0])
-        out.extend(f"- {p}" for p in parts[1:])
-    return out
+def _split_inline_items(text: str) -> list[str]:
+    parts = _INLINE_DASH.split(text)
+    return [parts[0], *(f"- {p}" for p in parts[1:])]

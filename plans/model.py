@@ -60,9 +60,14 @@ class Timeframe:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """One paragraph of running text (one logical line of a text file)."""
+    """One paragraph of running text (one logical line of a text file).
+
+    ``line`` is where it starts in the file as read: the line of a text file, the
+    paragraph's number in a Word file (0 when unknown).
+    """
 
     text: str
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,14 @@ class ExtractedTask:
         }
 
 
+@dataclass(frozen=True)
+class UnreadLine:
+    """A line outside every task that looks like work: a unit at work, a date, a field."""
+
+    line: int
+    text: str
+
+
 @dataclass
 class ExtractedPlan:
     """The whole extraction of one plan file (the EXTRACTION.md contract)."""
@@ -120,6 +133,7 @@ class ExtractedPlan:
     issuer: str | None
     period: tuple[int, int] | None
     tasks: list[ExtractedTask] = field(default_factory=list)
+    unread: list[UnreadLine] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -130,4 +144,5 @@ class ExtractedPlan:
                 "period": list(self.period) if self.period else None,
             },
             "tasks": [t.to_json() for t in self.tasks],
+            "unread": [{"line": u.line, "text": u.text} for u in self.unread],
         }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from plans.text import BULLET_CLASS, fold, is_caps
@@ -41,6 +41,7 @@ class Entry:
     text: str
     depth: int = 0
     heading: bool = False
+    line: int = 0
 
 
 def parse_entry(paragraph: str) -> Entry:
@@ -59,9 +60,17 @@ def parse_entry(paragraph: str) -> Entry:
     return Entry(Mark.TEXT, "", text)
 
 
-def outline(paragraphs: Sequence[str]) -> list[Entry]:
-    """Classify paragraphs and mark numbered ones that have nested content."""
-    entries = [parse_entry(p) for p in paragraphs if p.strip()]
+def outline(paragraphs: Sequence[str], lines: Sequence[int] = ()) -> list[Entry]:
+    """Classify paragraphs and mark numbered ones that have nested content.
+
+    ``lines`` gives where each paragraph starts in the file, kept on its entry.
+    """
+    numbers = list(lines) or [0] * len(paragraphs)
+    entries = [
+        replace(parse_entry(p), line=n)
+        for p, n in zip(paragraphs, numbers, strict=True)
+        if p.strip()
+    ]
     for i, entry in enumerate(entries):
         if entry.mark is Mark.NUMBER:
             nxt = entries[i + 1] if i + 1 < len(entries) else None

@@ -274,6 +274,18 @@ BAD_FILES = {
         _write("Xin chào các đồng chí.\nHôm nay trời đẹp, chúng ta họp chi bộ.\n".encode()),
         ["Không tìm thấy nhiệm vụ nào trong thong-bao.txt"],
     ),
+    "prose_with_work": (
+        "cong-van.txt",
+        _write(
+            "Kính gửi các đồng chí.\nCông an tỉnh chủ trì kiểm tra các điểm nóng trước ngày "
+            "30/6/2026.\nXin cảm ơn.\n".encode()
+        ),
+        [
+            "Không tìm thấy nhiệm vụ nào trong cong-van.txt",
+            "(1):",
+            "2: Công an tỉnh chủ trì kiểm tra các điểm nóng trước ngày 30/6/2026.",
+        ],
+    ),
     "no_tasks_docx": (
         "thong-bao.docx",
         _docx_without_tasks,

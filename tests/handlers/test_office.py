@@ -601,8 +601,23 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
         ("ke hoach.pdf", b"%PDF-1.4", -1, "Tệp ke hoach.pdf bị hỏng"),
         ("ban quet.pdf", image_only_pdf(), -1, "Tệp ban quet.pdf là PDF scan"),
         ("loi chao.txt", "Xin chào các đồng chí.\n".encode(), -1, "Không tìm thấy nhiệm vụ"),
+        (
+            "cong van.txt",
+            "Kính gửi.\nUBND xã chủ trì tổng kết trước ngày 30/6/2026.\n".encode(),
+            -1,
+            "Không tìm thấy nhiệm vụ nào trong cong van.txt",
+        ),
     ],
-    ids=["empty", "empty-unknown-size", "png-as-docx", "xlsx", "damaged-pdf", "scan", "no-tasks"],
+    ids=[
+        "empty",
+        "empty-unknown-size",
+        "png-as-docx",
+        "xlsx",
+        "damaged-pdf",
+        "scan",
+        "no-tasks",
+        "prose-with-work",
+    ],
 )
 async def test_bad_files_are_refused_and_nothing_is_stored(
     desk: Office, name: str, data: bytes, size: int | None, expected: str
@@ -610,6 +625,8 @@ async def test_bad_files_are_refused_and_nothing_is_stored(
     [answer] = await desk.upload(name, data, size=size)
 
     assert answer.startswith(expected), answer
+    if name == "cong van.txt":
+        assert "\n  2: UBND xã chủ trì tổng kết trước ngày 30/6/2026." in answer
     await _nothing_stored(desk, name)
 
 

@@ -63,7 +63,8 @@ def test_docx_of_seed_gives_the_same_tasks(seed: Path, tmp_path: Path) -> None:
 
 def test_plan_json_contract_shape() -> None:
     plan = extract_plan(read_plan(SEEDS[4])).to_json()
-    assert set(plan) == {"plan", "tasks"}
+    assert set(plan) == {"plan", "tasks", "unread"}
+    assert all(set(line) == {"line", "text"} for line in plan["unread"])
     assert set(plan["plan"]) == {"title", "number", "issuer", "period"}
     first = plan["tasks"][0]
     assert {"ref", "content", "lead", "support", "when", "target"} <= set(first)
@@ -451,4 +452,29 @@ def test_a_signature_table_ends_the_plan_and_an_attached_plan_starts_over() -> N
     assert [(t.content, t.lead) for t in plan.tasks] == [
         ("Theo dõi việc thực hiện Quyết định.", ["Sở Nội vụ"]),
         ("Bố trí kinh phí thực hiện Kế hoạch.", ["Sở Tài chính"]),
+    ]
+
+
+def test_lines_that_look_like_work_outside_every_task_are_listed_with_their_lines() -> None:
+    plan = _text_plan(
+        "KẾ HOẠCH\nTuyên truyền\n"
+        "II. NỘI DUNG\n"
+        "Chương trình tuyên truyền được quán triệt rộng rãi.\n"
+        "Các chi bộ lưu ý báo cáo kết quả trước ngày 15/12/2026.\n"
+        "Nội dung tuyên truyền gồm nhiều vấn đề.\n"
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Ban Tuyên giáo\n"
+        "- Hướng dẫn các chi bộ tuyên truyền.\n"
+    )
+    assert [t.content for t in plan.tasks] == ["Hướng dẫn các chi bộ tuyên truyền."]
+    assert [(u.line, u.text) for u in plan.unread] == [
+        (5, "Các chi bộ lưu ý báo cáo kết quả trước ngày 15/12/2026.")
+    ]
+
+
+def test_a_plan_without_tasks_lists_every_line_that_looks_like_work() -> None:
+    plan = _text_plan("Kính gửi.\nCông an tỉnh chủ trì tổng kết trước ngày 30/6/2026.\nCảm ơn.\n")
+    assert plan.tasks == []
+    assert [(u.line, u.text) for u in plan.unread] == [
+        (2, "Công an tỉnh chủ trì tổng kết trước ngày 30/6/2026.")
     ]
