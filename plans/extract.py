@@ -209,7 +209,7 @@ class _Walker:
             self._section_window(entry)
         found = read_field(entry.text)
         if found is not None and self.part not in (Part.PURPOSE, Part.PREAMBLE):
-            return self._field(found)
+            return self._field(entry, found)
         if self._listing() and entry.mark is Mark.ITEM:
             return self._listed(entry)
         if entry.mark is Mark.NUMBER:
@@ -233,17 +233,23 @@ class _Walker:
         """The heading whose labelled fields are being read."""
         return next((s for s in reversed(self.scopes) if s.depth > 0 and s.part is None), None)
 
-    def _field(self, found: Field) -> list[ExtractedTask]:
-        """A labelled field ("- Thời gian thực hiện: Năm 2026") of the task block it sits in."""
+    def _field(self, entry: Entry, found: Field) -> list[ExtractedTask]:
+        """A labelled field ("- Thời gian thực hiện: Năm 2026") of the task block it sits in.
+
+        A numbered field ("3. Thời gian thực hiện: …") sits beside the headings of its
+        number, not under them; a heading over rules or subjects holds no block.
+        """
         self.handled = True
+        if entry.mark is Mark.NUMBER:
+            self._push(_Scope(entry.depth, None, entry.label))
         scope = self.block_scope
-        if scope is None:
+        if scope is None or self._rules():
             scope = _Scope(_ITEM_DEPTH - 1, None, "")
             self._push(scope)
         created = scope.block is None
         if scope.block is None:
             content = scope.title or (found.value if found.role is Role.CONTENT else "")
-            if not content:
+            if not content or not (found.value or found.role is Role.CONTENT):
                 return []
             scope.block = ExtractedTask(
                 self.ref(), content, list(scope.units), [], Timeframe("", TimeKind.CONTINUOUS),
@@ -391,7 +397,7 @@ class _Walker:
         return [duty] if acting or duty.when.kind is not TimeKind.CONTINUOUS else []
 
     def _duty(self, content: str, lead: list[str]) -> ExtractedTask:
-        when = scan_timeframe(content) or self.heading_time or Timeframe("", TimeKind.CONTINUOUS)
+        when = scan_timeframe(content) or self.heading_time or _case(content)
         return ExtractedTask(self.ref(), content, list(lead), [], when, origin="duty")
 
     def _target_line(self, entry: Entry) -> list[ExtractedTask]:
@@ -424,6 +430,20 @@ class _Walker:
 
 
 _INLINE_BODY_MIN = 6
+_CASES = ("doi voi ", "truong hop ", "neu ")
+_CASE_END = re.compile(r":|\sthì\s")
+
+
+def _case(content: str) -> Timeframe:
+    """Work for a case the plan names ("Đối với đơn thư …: chuyển …") waits for the case;
+    other work with no time of its own is ongoing."""
+    end = _CASE_END.search(content)
+    if end is None or not fold(content).startswith(_CASES):
+        return Timeframe("", TimeKind.CONTINUOUS)
+    case = content[: end.start()].strip()
+    if leading_units(" ".join(case.split()[2:]))[0]:
+        return Timeframe("", TimeKind.CONTINUOUS)  # "Đối với các chi bộ: …" names units
+    return Timeframe(case, TimeKind.CONDITIONAL)
 _WORK_PARTS = (Part.TARGETS, Part.DUTIES, Part.ACTIVITIES, Part.PROSE)
 _WORK_FIELDS = (Role.CONTENT, Role.LEAD, Role.SUPPORT, Role.TIME)
 
@@ -494,6 +514,8 @@ def _fill(block: ExtractedTask, found: Field, scope: _Scope) -> None:
         block.when = parse_timeframe(found.value)
     elif found.role is Role.PRODUCT:
         block.target = block.target or found.value
+    elif found.value and found.value not in block.content:
+        block.content = f"{block.content} ({found.label}: {found.value})"
 
 
 def _field_units(value: str) -> list[str]:

@@ -466,6 +466,7 @@ def _clean(name: str) -> str:
     ):
         words = words[:-2]
     name = _FOOTNOTE.sub("", " ".join(words)).strip(" .,;:-")
+    name = _HEADS_OF_GROUP.sub("", name)
     return name[:1].upper() + name[1:] if name else name
 
 
@@ -488,6 +489,10 @@ def leading_units(sentence: str) -> tuple[list[str], str]:
 
 
 _NAME_MAX = 16
+# "Thủ trưởng các sở, ban, ngành" gives the work to the bodies those heads lead.
+_HEADS_OF_GROUP = re.compile(
+    r"^(?:Thủ trưởng|Giám đốc|Người đứng đầu|Lãnh đạo)\s+(?=các\s)", re.IGNORECASE
+)
 # Openings a sentence may put before the units that act: "Căn cứ kế hoạch này, Sở …".
 _ADVERBIAL = ("can cu", "tren co so", "theo chuc nang", "de ", "nham ", "ngoai ra")
 _ADVERBIAL_COMMAS = 3
