@@ -291,7 +291,7 @@ LEADING_NAMES = [
     ),
     (
         "Thủ trưởng các sở, ban, ngành và UBND phường, xã, đặc khu chịu trách nhiệm triển khai",
-        ["Thủ trưởng các sở, ban, ngành", "Ủy ban nhân dân phường, xã, đặc khu"],
+        ["Các sở, ban, ngành", "Ủy ban nhân dân phường, xã, đặc khu"],
         "chịu trách nhiệm triển khai",
     ),
     (
