@@ -39,6 +39,7 @@ HEADER_WORDS = (
     "kiem tra",
     "tham muu",
 )
+_NUMBER_TITLES = frozenset({"tt", "stt", "so tt"})
 _MARKER = re.compile(
     rf"^(?:{BULLET_CLASS}\s*|\(?\d{{1,2}}\)|\d{{1,2}}(?:\.\d{{1,2}})*(?:\.|\s*[-–])?\s|[a-zđ]\)\s"
     r"|[IVXL]{1,5}\s*[.\-–/]\s)"
@@ -56,6 +57,8 @@ _ROW_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,2})*|[IVXL]{1,5}|[A-ZĐ])\s*[.)]
 def is_header_cell(text: str) -> bool:
     """True when a cell reads like a task-table column title."""
     folded = fold(text)
+    if folded.strip(" .") in _NUMBER_TITLES:
+        return True
     return 0 < len(folded) <= 40 and any(word in folded for word in HEADER_WORDS)
 
 
@@ -64,7 +67,7 @@ def is_header_row(cells: Sequence[str]) -> bool:
     titled = [c for c in cells if c.strip()]
     hits = sum(is_header_cell(c) for c in titled)
     has_content = any(
-        any(w in fold(c) for w in ("noi dung", "nhiem vu", "cong viec")) for c in titled
+        any(w in fold(c) for w in ("noi dung", "nhiem vu", "cong viec", "chi tieu")) for c in titled
     )
     return has_content and hits >= 2 and hits >= len(titled) - 1
 
@@ -223,6 +226,10 @@ def _table_at(lines: list[_Line], i: int, wrapping: _Wrapping) -> tuple[Table | 
         return _pipe_table(lines, i)
     if line.inner_tabs and is_header_row(_cells(line.text)):
         return _row_table(lines, i)
+    if not line.blank and not line.inner_tabs and is_header_cell(line.text):
+        table, end = _bare_cell_table(lines, i)
+        if table is not None:
+            return table, end
     if line.tab_led:
         count = 0
         while i + count < len(lines) and lines[i + count].tab_led:
@@ -252,6 +259,61 @@ def _pipe_table(lines: list[_Line], i: int) -> tuple[Table, int]:
             rows.append(tuple(c.replace("<br>", "\n") for c in cells))
         j += 1
     return Table(tuple(rows)), j
+
+
+_BARE_HEADER_MIN = 3
+
+
+def _bare_cell_table(lines: list[_Line], i: int) -> tuple[Table | None, int]:
+    """A table written one cell per line with nothing between cells (Word saved as
+    text): a run of column titles, then rows of as many lines, each opening on its
+    number; an empty cell is an empty line. A cell of several lines carries on the
+    row's last cell until the next row's number."""
+    if _is_title(lines[i].text):
+        return None, i
+    width = 0
+    while i + width < len(lines) and not lines[i + width].blank:
+        if not is_header_cell(lines[i + width].text):
+            break
+        width += 1
+    header = [lines[k].text.strip() for k in range(i, i + width)]
+    if width < _BARE_HEADER_MIN or not is_header_row(header):
+        return None, i
+    rows: list[tuple[str, ...]] = [tuple(header)]
+    j = i + width
+    while j + width <= len(lines) and _ROW_NUMBER.match(lines[j].text.strip()):
+        texts = [lines[k].text.strip() for k in range(j, j + width)]
+        j += width
+        while j < len(lines) and not lines[j].blank and not _ROW_NUMBER.match(lines[j].text):
+            if not _next_row_within(lines, j, width):
+                break
+            texts.append(lines[j].text.strip())
+            j += 1
+        rows.append(_wrapped_content(texts, width))
+    return (Table(tuple(rows)), j) if len(rows) > 1 else (None, i)
+
+
+def _is_title(text: str) -> bool:
+    """A heading in capitals over a table ("DANH MỤC CHỈ TIÊU"), not a column title."""
+    return is_caps(text) and len(text.split()) > _BARE_HEADER_MIN - 1
+
+
+def _wrapped_content(texts: list[str], width: int) -> tuple[str, ...]:
+    """A row read with more lines than cells: the extra lines are the content cell's
+    (the second, after the number), which is the one long enough to wrap."""
+    extra = len(texts) - width
+    if extra <= 0:
+        return tuple(texts)
+    return (texts[0], " ".join(texts[1 : 2 + extra]), *texts[2 + extra :])
+
+
+def _next_row_within(lines: list[_Line], j: int, width: int) -> bool:
+    """Whether the row goes on to line ``j``: another row opens soon, or the table ends."""
+    if j + 1 >= len(lines) or lines[j + 1].blank:
+        return True
+    return any(
+        _ROW_NUMBER.match(lines[k].text.strip()) for k in range(j + 1, min(len(lines), j + width))
+    )
 
 
 def _bar_table(lines: list[_Line], i: int, wrapping: _Wrapping) -> tuple[Table | None, int]:

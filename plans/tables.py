@@ -67,6 +67,16 @@ def find_columns(header: Sequence[str]) -> Columns | None:
             if name not in found and any(_cue_in(c, folded) for c in cues):
                 found[name] = index
                 break
+    if (
+        "content" not in found
+        and "target" in found
+        and _cue_in("chi tieu", fold(header[found["target"]]))
+    ):
+        # A target table: "Chỉ tiêu" is what is to be reached, "Kết quả" its value.
+        found["content"] = found.pop("target")
+        result = _column_with(header, ("ket qua", "gia tri", "muc tieu"), set(found.values()))
+        if result is not None:
+            found["target"] = result
     if "content" not in found:
         return None
     lead = _lead_column(header, set(found.values()))
@@ -79,6 +89,17 @@ def find_columns(header: Sequence[str]) -> Columns | None:
         support=found.get("support"),
         time=found.get("time"),
         target=found.get("target"),
+    )
+
+
+def _column_with(header: Sequence[str], cues: Sequence[str], taken: set[int]) -> int | None:
+    return next(
+        (
+            i
+            for i, cell in enumerate(header)
+            if i not in taken and any(_cue_in(c, fold(cell)) for c in cues)
+        ),
+        None,
     )
 
 
@@ -108,12 +129,15 @@ def table_tasks(table: Table, appendix: int) -> list[ExtractedTask]:
         return []
     tasks: list[ExtractedTask] = []
     section = ""
+    section_time: Timeframe | None = None
     prefix = "PL" if appendix <= 1 else f"PL{appendix}"
     body = [_pad(row, len(rows[start])) for row in rows[start + 1 :]]
     for index, cells in enumerate(body):
         following = body[index + 1] if index + 1 < len(body) else []
         heading = _section_of(cells, columns)
-        if heading is None:
+        if heading is not None:
+            section_time = _section_time(cells)
+        else:
             heading = _numbered_group(cells, columns, following)
         if heading is not None:
             section = heading
@@ -123,8 +147,24 @@ def table_tasks(table: Table, appendix: int) -> list[ExtractedTask]:
         # "2."; "1" counts within the section row above.
         full = "." in number.strip(" .") or (section.isdigit() and number.endswith("."))
         ref = prefix if full or not section else f"{prefix}.{section}"
-        tasks.extend(_row_tasks(cells, columns, ref))
+        row = _row_tasks(cells, columns, ref)
+        if section_time is not None:
+            row = [_timed(task, section_time) for task in row]
+        tasks.extend(row)
     return tasks
+
+
+def _section_time(cells: list[str]) -> Timeframe | None:
+    """The time a section row gives its rows ("II | Đến năm 2045")."""
+    title = next((c for c in cells[1:] if c), "")
+    when = parse_timeframe(title)
+    return when if when.kind is TimeKind.ONCE else None
+
+
+def _timed(task: ExtractedTask, section_time: Timeframe) -> ExtractedTask:
+    if task.when.kind in (TimeKind.UNSPECIFIED, TimeKind.CONTINUOUS) and not task.when.text:
+        task.when = section_time
+    return task
 
 
 def _pad(row: Sequence[str], width: int) -> list[str]:

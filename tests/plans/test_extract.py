@@ -478,3 +478,21 @@ def test_a_plan_without_tasks_lists_every_line_that_looks_like_work() -> None:
     assert [(u.line, u.text) for u in plan.unread] == [
         (2, "Công an tỉnh chủ trì tổng kết trước ngày 30/6/2026.")
     ]
+
+
+def test_a_target_table_dated_by_its_group_rows() -> None:
+    table = Table(
+        (
+            ("TT", "Chỉ tiêu", "Đơn vị", "Kết quả", "Cơ quan chủ trì theo dõi, đánh giá"),
+            ("I", "Đến năm 2030", "", "", ""),
+            ("1", "Quy mô kinh tế số", "% GDP", "≥ 30", "Bộ Tài chính"),
+            ("II", "Đến năm 2045", "", "", ""),
+            ("1", "Số doanh nghiệp công nghệ số", "Doanh nghiệp", "≥ 10", "Bộ Công an"),
+        )
+    )
+    plan = extract_plan(Document((Paragraph("PHỤ LỤC"), table)))
+    assert _summary(plan) == [
+        ("Quy mô kinh tế số", ["Bộ Tài chính"], "once", date(2030, 12, 31)),
+        ("Số doanh nghiệp công nghệ số", ["Bộ Công an"], "once", date(2045, 12, 31)),
+    ]
+    assert [t.target for t in plan.tasks] == ["≥ 30", "≥ 10"]

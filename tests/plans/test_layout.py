@@ -232,3 +232,23 @@ def test_bar_table_rows_and_cells() -> None:
 
 def test_a_stray_bar_is_text() -> None:
     assert _laid("Mở đầu\n|\n\nKẾ HOẠCH") == (Paragraph("Mở đầu"), Paragraph("KẾ HOẠCH"))
+
+
+def test_cells_one_per_line_under_a_run_of_column_titles() -> None:
+    blocks = _laid(
+        "DANH MỤC CHỈ TIÊU\nTT\nChỉ tiêu\nĐơn vị\nKết quả\nCơ quan chủ trì\n"
+        "I\nĐến năm 2030\n\n\n\n"
+        "1\nQuy mô kinh tế số\n%\n≥ 30\nBộ Tài chính\n"
+        "2\nTỉ lệ dịch vụ công\ntrực tuyến toàn trình\n%\n≥ 80\nVăn phòng Chính phủ\n"
+        "\nNơi nhận:"
+    )
+    assert blocks[0] == Paragraph("DANH MỤC CHỈ TIÊU")
+    table = blocks[1]
+    assert isinstance(table, Table)
+    assert table.rows[0] == ("TT", "Chỉ tiêu", "Đơn vị", "Kết quả", "Cơ quan chủ trì")
+    assert table.rows[1] == ("I", "Đến năm 2030", "", "", "")
+    assert table.rows[2] == ("1", "Quy mô kinh tế số", "%", "≥ 30", "Bộ Tài chính")
+    assert table.rows[3] == (
+        "2", "Tỉ lệ dịch vụ công trực tuyến toàn trình", "%", "≥ 80", "Văn phòng Chính phủ"
+    )
+    assert blocks[-1] == Paragraph("Nơi nhận:")
