@@ -205,6 +205,10 @@ class _Walker:
         if entry.mark is Mark.ROMAN or _unnumbered_section(entry):
             self._open_section(entry)
             return []
+        if self.part is Part.PREAMBLE and _asks_for_work(entry):
+            # A letter with no sections: "… Bộ yêu cầu:" and the numbered duties follow.
+            self.scopes = [_Scope(-1, Part.PREAMBLE, ""), _Scope(0, Part.DUTIES, "")]
+            return []
         if entry.mark is Mark.TEXT and len(self.scopes) == 2 and self.part is not Part.PURPOSE:
             self._section_window(entry)
         found = read_field(entry.text)
@@ -373,13 +377,19 @@ class _Walker:
             duty = entry.text if units and len(rest.split()) >= 3 and not ends_heading else ""
             if not duty and len(title.split()) <= 14 and (units or starts_unit(title)):
                 units = split_units(title)
-        scope_units = units or ([] if duty else self.units)
+            if not units and not duty and _names_its_items(entry.text, nxt):
+                units = split_units(title) or [_sentence(title)]
+        scope_units = units or ([] if duty else self._units_above(entry.depth))
         self._push(_Scope(entry.depth, None, entry.label, units=scope_units))
         if duty:
             return [self._duty(duty, units)]
         if not units and not grouping:
             return self._duty_line(entry.text)
         return []
+
+    def _units_above(self, depth: int) -> list[str]:
+        """The units of the headings this one sits under (not of the one before it)."""
+        return next((s.units for s in reversed(self.scopes) if s.units and s.depth < depth), [])
 
     def _duty_line(self, text: str) -> list[ExtractedTask]:
         before, colon, after = text.partition(":")
@@ -430,6 +440,12 @@ class _Walker:
 
 
 _INLINE_BODY_MIN = 6
+_ASKING = re.compile(r"\b(?:yeu cau|de nghi|giao|chi dao)(?: [^ ]+){0,4}:$")
+
+
+def _asks_for_work(entry: Entry) -> bool:
+    """A sentence that hands out what follows: "Bộ … yêu cầu:", "… đề nghị các đơn vị:"."""
+    return entry.mark is Mark.TEXT and _ASKING.search(fold(entry.text)) is not None
 _CASES = ("doi voi ", "truong hop ", "neu ")
 _CASE_END = re.compile(r":|\sthì\s")
 
@@ -463,6 +479,23 @@ def _inline_body(text: str) -> bool:
     """A heading that goes on with its own sentence after a colon ("3. Thời gian: …")."""
     _, colon, body = text.partition(":")
     return bool(colon) and len(body.split()) >= _INLINE_BODY_MIN
+
+
+_HEADING_NAME_WORDS = 10
+_TOPICS = ("cong tac", "ve ", "nhiem vu", "giai phap", "noi dung", "linh vuc", "hoat dong")
+
+
+def _names_its_items(text: str, nxt: Entry | None) -> bool:
+    """A short heading over dash items in the duties, or one that ends on a colon,
+    names who does what follows, even when it is no unit name the reader knows
+    ("Tiểu ban giúp việc Ban Chỉ đạo 934"); a topic ("Công tác tuyên truyền") names
+    no one."""
+    title = text.strip()
+    if fold(title).startswith(_TOPICS) or title.endswith(".") or nxt is None:
+        return False
+    if title.endswith(":"):
+        return len(title.split()) <= 3 * _HEADING_NAME_WORDS
+    return len(title.split()) <= _HEADING_NAME_WORDS and nxt.mark is Mark.ITEM
 
 
 def _signs_off(table: Table) -> bool:
@@ -547,9 +580,16 @@ def _staged(text: str) -> tuple[str, Timeframe] | None:
     if not colon or not rest.strip() or len(label) > _STAGE_LABEL_MAX:
         return None
     when = parse_timeframe(label)
-    if when.kind is TimeKind.UNSPECIFIED:
-        return None
-    return _sentence(rest), when
+    if when.kind is not TimeKind.UNSPECIFIED:
+        return _sentence(rest), when
+    if fold(label).startswith(_PHASES):
+        # A phase whose time cannot be read ("Giai đoạn khẩn cấp (0-48 giờ)") is still
+        # a stage; its label stays in the content for the office to date it.
+        return _sentence(text), when
+    return None
+
+
+_PHASES = ("giai doan", "dot ", "buoc ")
 
 
 def _sentence(text: str) -> str:

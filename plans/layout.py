@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from plans.fields import read_field
 from plans.model import Block, Document, Paragraph, Table
 from plans.text import BULLET_CLASS, BULLETS, fold, is_caps
 
@@ -51,7 +52,8 @@ _WRAP_SHARE = 0.8
 # A line that stops on a comma or a word that needs what follows ("phối hợp với")
 # goes on in the next one, whatever its case.
 _CARRIES_ON = re.compile(r"(?:,|\b(?:với|và|của|cho|các|những|theo|tại|về|để|từ|đến))$")
-_ROW_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,2})*|[IVXL]{1,5}|[A-ZĐ])\s*[.)]?(?:\s|$)")
+ROW_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,2})*|[IVXL]{1,5}|[A-ZĐ])\s*[.)]?(?:\s|$)")
+"""The number a table row opens with: "1", "2.1", "II", "A"."""
 
 
 def is_header_cell(text: str) -> bool:
@@ -281,10 +283,10 @@ def _bare_cell_table(lines: list[_Line], i: int) -> tuple[Table | None, int]:
         return None, i
     rows: list[tuple[str, ...]] = [tuple(header)]
     j = i + width
-    while j + width <= len(lines) and _ROW_NUMBER.match(lines[j].text.strip()):
+    while j + width <= len(lines) and ROW_NUMBER.match(lines[j].text.strip()):
         texts = [lines[k].text.strip() for k in range(j, j + width)]
         j += width
-        while j < len(lines) and not lines[j].blank and not _ROW_NUMBER.match(lines[j].text):
+        while j < len(lines) and not lines[j].blank and not ROW_NUMBER.match(lines[j].text):
             if not _next_row_within(lines, j, width):
                 break
             texts.append(lines[j].text.strip())
@@ -312,7 +314,7 @@ def _next_row_within(lines: list[_Line], j: int, width: int) -> bool:
     if j + 1 >= len(lines) or lines[j + 1].blank:
         return True
     return any(
-        _ROW_NUMBER.match(lines[k].text.strip()) for k in range(j + 1, min(len(lines), j + width))
+        ROW_NUMBER.match(lines[k].text.strip()) for k in range(j + 1, min(len(lines), j + width))
     )
 
 
@@ -321,7 +323,10 @@ def _bar_table(lines: list[_Line], i: int, wrapping: _Wrapping) -> tuple[Table |
 
     A web page copied as text writes ``|`` before a row, between its cells and
     after it; two bars in a row end one row and open the next; a blank line
-    right after a bar ends the table.
+    right after a bar ends the table. Where no blank line follows, text after
+    the last bar is no cell when it would widen a row past the table's width
+    (known once a row has ended) or, in a table of one row, when it runs on for
+    longer than a cell does.
     """
     rows: list[list[str]] = [[]]
     cell: list[_Line] = []
@@ -330,6 +335,8 @@ def _bar_table(lines: list[_Line], i: int, wrapping: _Wrapping) -> tuple[Table |
     while j < len(lines):
         line = lines[j]
         if line.bar:
+            if cell and _past_the_table(rows, cell):
+                break
             if cell:
                 rows[-1].append(_cell_paragraphs(cell, wrapping))
                 cell = []
@@ -346,6 +353,17 @@ def _bar_table(lines: list[_Line], i: int, wrapping: _Wrapping) -> tuple[Table |
         return None, i
     width = max(len(row) for row in kept)
     return Table(tuple(tuple(row + [""] * (width - len(row))) for row in kept)), end
+
+
+_CELL_MAX_LINES = 40
+
+
+def _past_the_table(rows: list[list[str]], cell: list[_Line]) -> bool:
+    """Whether ``cell``, closed by a bar, is the text after the table instead."""
+    if len(rows) > 1:
+        width = max(len(row) for row in rows[:-1])
+        return len(rows[-1]) >= width
+    return len(rows[0]) >= 2 and len(cell) > _CELL_MAX_LINES
 
 
 def _cell_paragraphs(lines: list[_Line], wrapping: _Wrapping) -> str:
@@ -401,7 +419,7 @@ def _resumes_row(row: Sequence[str], cells: Sequence[str], width: int) -> bool:
         len(row) < width
         and len(row) + len(cells) - 1 <= width
         and first != ""
-        and _ROW_NUMBER.match(first) is None
+        and ROW_NUMBER.match(first) is None
         and not is_header_row(row)
     )
 
@@ -486,7 +504,9 @@ def _continues(
         return True
     if wrapping.blank_separated and not after_blank:
         return not _ITEM_MARK.match(text)
-    if _MARKER.match(text) or is_caps(text):
+    if not after_blank and _stub(previous) and _full(text, wrapping):
+        return True
+    if _MARKER.match(text) or is_caps(text) or read_field(text) is not None:
         return False
     if _first_letter(text).islower():
         return not previous.endswith(_SENTENCE_END) or not after_blank
@@ -500,6 +520,17 @@ def _continues(
         and not previous.endswith(_SENTENCE_END)
         and not is_caps(previous)
     )
+
+
+def _stub(paragraph: str) -> bool:
+    """A paragraph's first word alone on its line ("Bộ", "- Chịu"), as a web page
+    copied as text breaks it off before the lines cut at the page's width."""
+    words = re.sub(rf"^{BULLET_CLASS}\s*", "", paragraph).split()
+    return len(words) == 1 and not paragraph.endswith(_SENTENCE_END) and not is_caps(paragraph)
+
+
+def _full(text: str, wrapping: _Wrapping) -> bool:
+    return wrapping.width is not None and len(text) >= wrapping.width * _WRAP_SHARE
 
 
 def _split_inline_items(text: str) -> list[str]:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from plans.layout import is_header_row
+from plans.layout import ROW_NUMBER, is_header_row
 from plans.model import ExtractedTask, Table, Timeframe, TimeKind
 from plans.text import BULLET_CLASS, fold, squash
 from plans.timeframes import parse_timeframe, scan_timeframe
@@ -213,8 +213,10 @@ def _row_tasks(cells: list[str], columns: Columns, ref: str) -> list[ExtractedTa
     content = _cell(cells, columns.content)
     if not content or not any(c.isalpha() for c in content):
         return []
-    lead_text, support_text, time_text = _realign(cells, columns)
     number = _cell(cells, columns.number).strip(" .")
+    if number and not ROW_NUMBER.match(number) and columns.number != columns.content:
+        return []  # what follows the table on a web page, caught in its last rows
+    lead_text, support_text, time_text = _realign(cells, columns)
     row_ref = f"{ref}.{number}" if number else ref
     when = _when(time_text, content)
     target = _target(_cell(cells, columns.target))
