@@ -225,7 +225,7 @@ class _Walker:
                 self._push(_Scope(_ITEM_DEPTH, None, "", units=split_units(entry.text)))
                 return []
             if self.part is Part.DUTIES:
-                return self._duty_line(entry.text)
+                return self._duty_line(entry.text, item=entry.mark is Mark.ITEM)
             return self._content_line(entry)
         return []
 
@@ -391,7 +391,7 @@ class _Walker:
         """The units of the headings this one sits under (not of the one before it)."""
         return next((s.units for s in reversed(self.scopes) if s.units and s.depth < depth), [])
 
-    def _duty_line(self, text: str) -> list[ExtractedTask]:
+    def _duty_line(self, text: str, *, item: bool = False) -> list[ExtractedTask]:
         before, colon, after = text.partition(":")
         if colon and after.strip() and _names_units(before):
             return [self._duty(_sentence(after), split_units(before))]
@@ -404,7 +404,10 @@ class _Walker:
             return [self._duty(text, named)]
         acting, _ = acting_units(text)
         duty = self._duty(text, acting)
-        return [duty] if acting or duty.when.kind is not TimeKind.CONTINUOUS else []
+        # Under a heading that names no one, a duty keeps an empty lead for review.
+        under_heading = item and any(s.depth > 0 for s in self.scopes)
+        dated = duty.when.kind is not TimeKind.CONTINUOUS
+        return [duty] if acting or dated or under_heading else []
 
     def _duty(self, content: str, lead: list[str]) -> ExtractedTask:
         when = scan_timeframe(content) or self.heading_time or _case(content)
@@ -412,8 +415,9 @@ class _Walker:
 
     def _target_line(self, entry: Entry) -> list[ExtractedTask]:
         if entry.mark is Mark.TEXT:
-            if self.last_target is not None and self.last_target.origin == "target":
-                self.last_target.content = f"{self.last_target.content} {entry.text}"
+            last = self.last_target
+            if last is not None and last.origin == "target" and _carries_on(last.content, entry):
+                last.content = f"{last.content} {entry.text}"
                 return []
             if entry.text.rstrip().endswith(":"):
                 self._timed_intro(entry)
@@ -496,6 +500,13 @@ def _names_its_items(text: str, nxt: Entry | None) -> bool:
     if title.endswith(":"):
         return len(title.split()) <= 3 * _HEADING_NAME_WORDS
     return len(title.split()) <= _HEADING_NAME_WORDS and nxt.mark is Mark.ITEM
+
+
+def _carries_on(target: str, entry: Entry) -> bool:
+    """Running text after a listed target goes on with it, unless the target ended a
+    sentence and the text opens one of its own ("Hình thành ít nhất 20 mô hình …")."""
+    ended = target.rstrip().endswith((".", ";", "!", "?"))
+    return not ended or entry.text[:1].islower()
 
 
 def _signs_off(table: Table) -> bool:

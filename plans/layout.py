@@ -480,8 +480,12 @@ def _join(lines: list[_Line], wrapping: _Wrapping) -> list[Block]:
         Paragraph(item, line=start)
         for text, start in zip(paragraphs, starts, strict=True)
         for item in _split_inline_items(text)
-        if not _LONE_BULLET.match(item)
+        if not _LONE_BULLET.match(item) and not _PAGE_NUMBER.match(item)
     ]
+
+
+# A page's number left between its paragraphs when a document was printed to text.
+_PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 
 
 # A bullet alone on its line opens the item written on the next line.
@@ -502,6 +506,8 @@ def _continues(
     line before it reached the width the document was wrapped at."""
     if _LONE_BULLET.match(previous):
         return True
+    if _PAGE_NUMBER.match(previous) or _PAGE_NUMBER.match(text):
+        return False
     if wrapping.blank_separated and not after_blank:
         return not _ITEM_MARK.match(text)
     if not after_blank and _stub(previous) and _full(text, wrapping):

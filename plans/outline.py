@@ -147,7 +147,7 @@ def part_of(title: str) -> Part | None:
     short title naming the implementation anywhere ("NHIỆM VỤ, GIẢI PHÁP VÀ TỔ
     CHỨC THỰC HIỆN") opens the duties.
     """
-    folded = fold(title).lstrip("*")
+    folded = re.sub(r"^(?:cac|nhung) ", "", fold(title).lstrip("*"))
     for part, cues in _PART_CUES:
         if any(folded.startswith(c) for c in cues):
             return part

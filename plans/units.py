@@ -532,7 +532,7 @@ def _opens_duty(rest: str) -> bool:
         return False
     if any(w.endswith(":") for w in words[:_LABEL_WORDS]):
         return False  # "Đoàn Kiểm tra giám sát của tỉnh: 01 cá nhân" names a quota's holder
-    return fold(" ".join(w.strip(",;:") for w in words[:2])) in _VERBS
+    return _verb_at(words, 0)
 
 
 def _phrase_end(words: list[str]) -> int:

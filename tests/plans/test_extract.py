@@ -496,3 +496,37 @@ def test_a_target_table_dated_by_its_group_rows() -> None:
         ("Số doanh nghiệp công nghệ số", ["Bộ Công an"], "once", date(2045, 12, 31)),
     ]
     assert [t.target for t in plan.tasks] == ["≥ 30", "≥ 10"]
+
+
+def test_a_letter_without_sections_hands_out_duties_after_its_request() -> None:
+    plan = _text_plan(
+        "BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH\n"
+        "Thời gian qua, tiến độ còn chậm. Trước tình hình đó, Bộ yêu cầu:\n"
+        "1. Tiểu ban giúp việc Ban Chỉ đạo 934\n"
+        "- Thực hiện phân công nhiệm vụ kịp thời.\n"
+        "2. Công tác tuyên truyền\n"
+        "- Đẩy mạnh tuyên truyền trên báo chí.\n"
+    )
+    assert [(t.content, t.lead) for t in plan.tasks] == [
+        ("Thực hiện phân công nhiệm vụ kịp thời.", ["Tiểu ban giúp việc Ban Chỉ đạo 934"]),
+        ("Đẩy mạnh tuyên truyền trên báo chí.", []),
+    ]
+
+
+def test_targets_each_in_a_paragraph_of_their_own_and_a_phase_with_no_readable_time() -> None:
+    plan = _text_plan(
+        "KẾ HOẠCH\nĐổi mới công nghệ\n"
+        "II. MỤC TIÊU\n"
+        "2. Mục tiêu cụ thể đến năm 2030\n"
+        "Phấn đấu trên 50% diện tích ứng dụng công nghệ thông minh.\n"
+        "Hình thành ít nhất 20 mô hình sản xuất tuần hoàn.\n"
+        "III. NỘI DUNG\n"
+        "- Giai đoạn khẩn cấp (0-48 giờ): Tiếp cận ngay các vùng ngập sâu.\n"
+    )
+    assert [(t.content, t.when.kind, t.when.due) for t in plan.tasks] == [
+        ("Phấn đấu trên 50% diện tích ứng dụng công nghệ thông minh.", TimeKind.ONCE,
+         date(2030, 12, 31)),
+        ("Hình thành ít nhất 20 mô hình sản xuất tuần hoàn.", TimeKind.ONCE, date(2030, 12, 31)),
+        ("Giai đoạn khẩn cấp (0-48 giờ): Tiếp cận ngay các vùng ngập sâu.",
+         TimeKind.UNSPECIFIED, None),
+    ]

@@ -252,3 +252,11 @@ def test_cells_one_per_line_under_a_run_of_column_titles() -> None:
         "2", "Tỉ lệ dịch vụ công trực tuyến toàn trình", "%", "≥ 80", "Văn phòng Chính phủ"
     )
     assert blocks[-1] == Paragraph("Nơi nhận:")
+
+
+def test_a_page_number_between_paragraphs_is_dropped() -> None:
+    blocks = _laid("- Hạ tầng số hiện đại.\n1\nPhủ sóng 5G toàn quốc.")
+    assert [b.text for b in blocks if isinstance(b, Paragraph)] == [
+        "- Hạ tầng số hiện đại.",
+        "Phủ sóng 5G toàn quốc.",
+    ]
