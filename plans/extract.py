@@ -464,12 +464,17 @@ def _case(content: str) -> Timeframe:
     if leading_units(" ".join(case.split()[2:]))[0]:
         return Timeframe("", TimeKind.CONTINUOUS)  # "Đối với các chi bộ: …" names units
     return Timeframe(case, TimeKind.CONDITIONAL)
+_WORK_WORDS = 3
 _WORK_PARTS = (Part.TARGETS, Part.DUTIES, Part.ACTIVITIES, Part.PROSE)
 _WORK_FIELDS = (Role.CONTENT, Role.LEAD, Role.SUPPORT, Role.TIME)
 
 
 def _looks_like_work(text: str) -> bool:
-    """A line a reader would take for work: a unit at work, a date to meet, a task's field."""
+    """A line a reader would take for work: a unit at work, a date to meet, a task's field.
+
+    A bare date or number (a list of documents, a page's chrome) is no work."""
+    if len(text.split()) < _WORK_WORDS:
+        return False
     found = read_field(text)
     if found is not None:
         return found.role in _WORK_FIELDS
