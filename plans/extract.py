@@ -374,7 +374,9 @@ class _Walker:
         else:
             units, rest = leading_units(title)
             ends_heading = grouping or entry.text.rstrip().endswith(":")
-            duty = entry.text if units and len(rest.split()) >= 3 and not ends_heading else ""
+            # "Các cơ quan, đơn vị được giao nhiệm vụ" names the doers; it does nothing.
+            acts = len(rest.split()) >= 3 and not fold(rest).startswith(_NAMING_CLAUSES)
+            duty = entry.text if units and acts and not ends_heading else ""
             if not duty and len(title.split()) <= 14 and (units or starts_unit(title)):
                 units = split_units(title)
             if not units and not duty and _names_its_items(entry.text, nxt):
@@ -490,6 +492,7 @@ def _inline_body(text: str) -> bool:
     return bool(colon) and len(body.split()) >= _INLINE_BODY_MIN
 
 
+_NAMING_CLAUSES = ("duoc ", "la ", "thuoc ")
 _HEADING_NAME_WORDS = 10
 _TOPICS = ("cong tac", "ve ", "nhiem vu", "giai phap", "noi dung", "linh vuc", "hoat dong")
 

@@ -140,6 +140,10 @@ _PART_CUES: tuple[tuple[Part, tuple[str, ...]], ...] = (
 )
 
 
+# Words that name the implementation wherever they stand in a short title.
+_IMPLEMENTATION = ("to chuc thuc hien", "trach nhiem thuc hien", "phan cong thuc hien")
+
+
 def part_of(title: str) -> Part | None:
     """The kind of section a heading opens, or None when the title doesn't say.
 
@@ -151,6 +155,6 @@ def part_of(title: str) -> Part | None:
     for part, cues in _PART_CUES:
         if any(folded.startswith(c) for c in cues):
             return part
-    if len(folded.split()) <= 12 and any(c in folded for c in _PART_CUES[1][1]):
+    if len(folded.split()) <= 12 and any(c in folded for c in _IMPLEMENTATION):
         return Part.DUTIES
     return None

@@ -530,3 +530,18 @@ def test_targets_each_in_a_paragraph_of_their_own_and_a_phase_with_no_readable_t
         ("Giai đoạn khẩn cấp (0-48 giờ): Tiếp cận ngay các vùng ngập sâu.",
          TimeKind.UNSPECIFIED, None),
     ]
+
+
+def test_a_heading_that_names_its_doers_by_a_clause_is_no_duty_of_its_own() -> None:
+    plan = _text_plan(
+        "KẾ HOẠCH\nChuyển đổi số\n"
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Thủ trưởng các cơ quan, đơn vị được giao nhiệm vụ\n"
+        "- Chịu trách nhiệm về tiến độ, chất lượng các nhiệm vụ.\n"
+    )
+    assert [(t.content, t.lead) for t in plan.tasks] == [
+        (
+            "Chịu trách nhiệm về tiến độ, chất lượng các nhiệm vụ.",
+            ["Các cơ quan, đơn vị được giao nhiệm vụ"],
+        )
+    ]
