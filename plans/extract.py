@@ -66,7 +66,7 @@ def extract_plan(document: Document) -> ExtractedPlan:
     """Extract the plan header and every task of ``document``."""
     laid = lay_out(document)
     paragraphs = [b.text for b in laid.blocks if isinstance(b, Paragraph)]
-    header = read_header(paragraphs, document.blocks)
+    header = read_header(paragraphs, laid.blocks)
     walker = _Walker()
     tasks: list[ExtractedTask] = []
     pending: list[Paragraph] = []

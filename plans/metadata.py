@@ -14,6 +14,8 @@ DOCUMENT_TYPES = ("ke hoach", "chuong trinh hanh dong", "chuong trinh", "de an",
 """The kinds of document a plan is, folded, as its title line names them."""
 _DOC_TYPES = DOCUMENT_TYPES
 _NUMBER = re.compile(r"\b(\d{1,4})\s*-\s*([A-ZĐ][A-Za-zĐ]{0,5}(?:/[A-ZĐ][A-Za-zĐ&]{0,9})+)")
+# A state body numbers its documents "1026/KH-UBND"; only the plan's own number is read so.
+_STATE_NUMBER = re.compile(r"\b(\d{1,5})\s*/\s*([A-ZĐ][A-Za-zĐ]{0,5}(?:-[A-ZĐ][A-Za-zĐ&]{0,9})+)")
 # What a plan carries out ("thực hiện Chương trình số 05-CTr/ĐU"), not what it rests on
 # ("Căn cứ Quy định số 296-QĐ/TW").
 _IMPLEMENTS = re.compile(
@@ -43,10 +45,18 @@ _BODIES = (
     "quan uy",
     "thi uy",
     "chi bo",
+    # Bodies of the state and the Front issue plans too.
+    "uy ban nhan dan",
+    "uy ban mat tran",
+    "ban thuong truc",
+    "chinh phu",
+    "bo chinh tri",
 )
 _PARTY = "dang cong san viet nam"
 # Words naming a place; the words after them are the place's proper name.
 _PLACES = frozenset(["xa", "phuong", "thi tran", "huyen", "quan", "thi xa", "thanh pho", "tinh"])
+# The rule drawn under a header's name ("-------"), kept in text copied from the page.
+_RULE_LINE = re.compile(r"[-–—_]{3,}")
 _BODY_CASE = (
     ("ban chap hanh", "Ban Chấp hành"),
     ("ban thuong vu", "Ban Thường vụ"),
@@ -111,7 +121,7 @@ def read_header(paragraphs: Sequence[str], blocks: Sequence[Block] = ()) -> Plan
     title, body_at = _title(opening)
     body = " ".join(opening[body_at : body_at + 4])
     fragments = _header_fragments(blocks)
-    number = _number(title) or _implemented(body) or _number(body) or _own_number(fragments)
+    number = _own_number(fragments) or _number(title) or _implemented(body) or _number(body)
     issuer_match = next(
         (m for m in _ISSUER.finditer(body) if not _NOT_A_BODY.search(m.group(1))), None
     )
@@ -158,11 +168,20 @@ def term_period(paragraphs: Sequence[str]) -> tuple[int, int] | None:
 def _header_body(fragments: Sequence[str]) -> str | None:
     """The issuing body in the header block above the title, in sentence case."""
     found: str | None = None
-    for fragment in fragments:
+    for index, fragment in enumerate(fragments):
         folded = fold(fragment)
         if folded.startswith(_BODIES) and folded != _PARTY:
             found = fragment
+            # "ỦY BAN NHÂN DÂN" over "TỈNH NGHỆ AN": the place is on the next line.
+            following = fragments[index + 1] if index + 1 < len(fragments) else ""
+            if fold(following).split()[:1] and _names_place(following):
+                found = f"{fragment} {following}"
     return _sentence_case(found) if found else None
+
+
+def _names_place(text: str) -> bool:
+    words = fold(text).split()
+    return bool(words) and (words[0] in _PLACES or " ".join(words[:2]) in _PLACES)
 
 
 def _header_fragments(blocks: Sequence[Block]) -> list[str]:
@@ -173,7 +192,9 @@ def _header_fragments(blocks: Sequence[Block]) -> list[str]:
         else:
             cells = [block.text]
         pieces = [
-            squash(piece.strip("* ")) for cell in cells for piece in re.split(r"\t|\n| {3,}", cell)
+            squash(_RULE_LINE.sub(" ", piece).strip("* "))
+            for cell in cells
+            for piece in re.split(r"\t|\n| {3,}", cell)
         ]
         for piece in pieces:
             if fold(piece).strip(" .:").startswith(_DOC_TYPES):
@@ -199,7 +220,7 @@ def _sentence_case(name: str) -> str:
         pair = fold(f"{word} {following}")
         if not proper and fold(word) in _PLACES and fold(following) not in ("uy", ""):
             proper = pair not in _PLACES
-        elif not proper and fold(word) == "uy" and fold(following) not in _PLACES | {""}:
+        elif not proper and index and fold(word) == "uy" and fold(following) not in _PLACES | {""}:
             proper = True
     text = " ".join(out)
     for folded, cased in _BODY_CASE:
@@ -247,11 +268,16 @@ def _implemented(body: str) -> str | None:
     return _number(body[m.start(1) :]) if m else None
 
 
+def _state_number(text: str) -> str | None:
+    m = _STATE_NUMBER.search(text)
+    return f"{m.group(1)}/{m.group(2)}" if m else None
+
+
 def _own_number(fragments: Sequence[str]) -> str | None:
     """The plan's own number in its header ("Số: 07 - CTr/ĐU")."""
     for fragment in fragments:
         own = _OWN_NUMBER.match(fragment)
-        if own and (number := _number(own.group(1))):
+        if own and (number := _number(own.group(1)) or _state_number(own.group(1))):
             return number
     return None
 

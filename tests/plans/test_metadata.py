@@ -196,3 +196,18 @@ def test_the_plans_date_in_a_word_header_table() -> None:
     )
     header = read_header([p.text for p in blocks if isinstance(p, Paragraph)], blocks)
     assert header.date == date(2025, 11, 25)
+
+
+def test_a_state_plan_gives_its_own_number_and_its_issuer_from_the_header_table() -> None:
+    from plans.extract import extract_plan
+    from plans.readers import read_plan_bytes
+
+    text = (
+        "|\n**ỦY BAN NHÂN DÂN**\nTỈNH NGHỆ AN\n-------\n|\n**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**\n"
+        "|\n|\nSố: 1026/KH-UBND\n|\n*Nghệ An, ngày 26 tháng 11 năm 2025*\n|\n\n"
+        "**KẾ HOẠCH**\n\nTriển khai thực hiện Chỉ thị số 32/CT-TTg\n\n"
+        "Thực hiện Nghị quyết số 57-NQ/TW, UBND tỉnh ban hành Kế hoạch như sau:\n"
+    )
+    plan = extract_plan(read_plan_bytes(text.encode(), "ke-hoach.txt"))
+    assert plan.number == "1026/KH-UBND"
+    assert plan.issuer == "Ủy ban nhân dân tỉnh Nghệ An"
